@@ -1,0 +1,403 @@
+#include "model/spec_loader.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <set>
+#include <sstream>
+#include <unordered_map>
+
+#include "platform/posix.h"
+#include "util/atomic_file.h"
+
+namespace flowbench {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+const std::set<std::string> kTopKeys = {"schema", "name", "defaults", "tasks", "description"};
+const std::set<std::string> kDefaultKeys = {"timeout_s", "env", "cwd"};
+const std::set<std::string> kTaskKeys = {"id", "name", "command", "shell", "after", "timeout_s",
+                                         "expected_s", "env", "cwd", "cache", "quality",
+                                         "description"};
+
+std::string join(const std::set<std::string>& words) {
+  std::string out;
+  for (const auto& word : words) out += (out.empty() ? "" : ", ") + word;
+  return out;
+}
+
+std::string id_text(const json& id) {
+  return id.is_string() ? id.get<std::string>() : id.dump();
+}
+
+bool valid_id_string(const std::string& id) {
+  return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+  });
+}
+
+// Collects problems while walking the JSON; the walk goes on after a problem so that one
+// run of `flowbench validate` lists them all.
+class SpecChecker {
+ public:
+  SpecChecker(fs::path spec_path, const LoadOptions& options)
+      : spec_path_(std::move(spec_path)), options_(options) {}
+
+  void problem(std::string path, std::string what, std::string fix) {
+    problems_.push_back({std::move(path), std::move(what), std::move(fix)});
+  }
+  bool failed() const { return !problems_.empty(); }
+
+  Error error() const {
+    std::string message;
+    for (const auto& p : problems_) {
+      if (!message.empty()) message += "\n";
+      message += spec_path_.string() + ": " + (p.json_path.empty() ? "/" : p.json_path) + ": " +
+                 p.what + "; fix: " + p.fix;
+    }
+    return Error{message};
+  }
+
+  void check_keys(const json& object, const std::set<std::string>& allowed,
+                  const std::string& path) {
+    for (const auto& [key, value] : object.items()) {
+      if (!allowed.count(key)) {
+        problem(path + "/" + key, "unknown field \"" + key + "\"",
+                "remove it or use one of: " + join(allowed));
+      }
+    }
+  }
+
+  std::optional<double> timeout(const json& holder, const std::string& path) {
+    if (!holder.contains("timeout_s")) return std::nullopt;
+    const json& value = holder["timeout_s"];
+    if (!value.is_number()) {
+      problem(path + "/timeout_s", "must be a number of seconds, got " + value.dump(),
+              "write e.g. \"timeout_s\": 1800");
+      return std::nullopt;
+    }
+    const double seconds = value.get<double>();
+    if (seconds <= 0) {
+      problem(path + "/timeout_s", "must be positive, got " + value.dump(),
+              "give the wall-clock limit in seconds, or leave the field out for no limit");
+    } else if (seconds > kMaxTimeoutS) {
+      problem(path + "/timeout_s", "is " + value.dump() + " s, more than a week",
+              "give seconds (not milliseconds); at most " + std::to_string(int(kMaxTimeoutS)));
+    }
+    return seconds;
+  }
+
+  std::map<std::string, std::string> env(const json& holder, const std::string& path) {
+    std::map<std::string, std::string> result;
+    if (!holder.contains("env")) return result;
+    const json& value = holder["env"];
+    if (!value.is_object()) {
+      problem(path + "/env", "must be an object of strings", "write e.g. {\"LC_ALL\": \"C\"}");
+      return result;
+    }
+    for (const auto& [key, v] : value.items()) {
+      if (!v.is_string()) {
+        problem(path + "/env/" + key, "must be a string, got " + v.dump(),
+                "quote the value: \"" + key + "\": \"" + (v.is_primitive() ? v.dump() : "") + "\"");
+      } else if (key.empty() || key.find('=') != std::string::npos) {
+        problem(path + "/env/" + key, "is not a valid variable name", "use a name without '='");
+      } else {
+        result[key] = v.get<std::string>();
+      }
+    }
+    return result;
+  }
+
+  fs::path cwd(const json& holder, const std::string& path, const fs::path& fallback) {
+    if (!holder.contains("cwd")) return fallback;
+    if (!holder["cwd"].is_string()) {
+      problem(path + "/cwd", "must be a string (a folder relative to the spec)",
+              "write e.g. \"cwd\": \"work\"");
+      return fallback;
+    }
+    fs::path folder = fs::absolute(spec_path_).parent_path() / holder["cwd"].get<std::string>();
+    folder = folder.lexically_normal();
+    if (!fs::is_directory(folder)) {
+      problem(path + "/cwd", "folder " + folder.string() + " does not exist",
+              "create it or correct the path (relative to the spec's folder)");
+    }
+    return folder;
+  }
+
+  const fs::path& spec_path() const { return spec_path_; }
+  const LoadOptions& options() const { return options_; }
+
+ private:
+  fs::path spec_path_;
+  const LoadOptions& options_;
+  std::vector<SpecProblem> problems_;
+};
+
+std::string parse_error_location(const std::string& text, std::size_t byte) {
+  std::size_t line = 1, column = 1;
+  for (std::size_t i = 0; i < byte && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return "line " + std::to_string(line) + ", column " + std::to_string(column);
+}
+
+void read_command(SpecChecker& check, const json& raw, const std::string& path, Task& task) {
+  task.shell = raw.value("shell", false);
+  if (raw.contains("shell") && !raw["shell"].is_boolean()) {
+    check.problem(path + "/shell", "must be true or false", "write \"shell\": true");
+  }
+  if (!raw.contains("command")) {
+    check.problem(path, "task " + task.id + " has no \"command\"",
+                  "add an argv array, e.g. \"command\": [\"synth\", \"--duration-s\", \"60\"]");
+    return;
+  }
+  const json& command = raw["command"];
+  if (task.shell && command.is_string()) {
+    task.command = {command.get<std::string>()};
+  } else if (command.is_array() && !command.empty() &&
+             std::all_of(command.begin(), command.end(), [](const json& a) { return a.is_string(); })) {
+    for (const auto& arg : command) task.command.push_back(arg.get<std::string>());
+    if (task.shell) {
+      std::string script;
+      for (const auto& arg : task.command) script += (script.empty() ? "" : " ") + arg;
+      task.command = {script};
+    }
+  } else {
+    check.problem(path + "/command", "must be a non-empty array of strings (argv)",
+                  "write e.g. [\"synth\", \"--duration-s\", \"60\"]; a shell line needs \"shell\": true");
+    return;
+  }
+  if (task.command.front().empty()) {
+    check.problem(path + "/command/0", "the program name is empty", "name the program to run");
+  }
+}
+
+void resolve_executable(SpecChecker& check, const std::string& path, Task& task) {
+  if (task.command.empty() || task.command.front().empty()) return;
+  if (task.shell) {
+    task.executable = "/bin/sh";
+    return;
+  }
+  std::vector<fs::path> dirs = check.options().handler_dirs;
+  if (auto it = task.env.find("PATH"); it != task.env.end()) {
+    for (auto& dir : split_search_path(it->second)) dirs.push_back(dir);
+  }
+  if (const char* own = std::getenv("PATH")) {
+    for (auto& dir : split_search_path(own)) dirs.push_back(dir);
+  }
+  const std::string& program = task.command.front();
+  task.executable = resolve_program(program, task.cwd, dirs);
+  if (task.executable.empty() && check.options().check_programs) {
+    if (program.find('/') != std::string::npos) {
+      check.problem(path + "/command/0",
+                    "program " + (task.cwd / program).lexically_normal().string() +
+                        " does not exist or is not executable",
+                    "build it, correct the path (relative to the task's folder), or chmod +x it");
+    } else {
+      check.problem(path + "/command/0",
+                    "program \"" + program + "\" is not a flowbench handler and is not on PATH",
+                    "install it, give its path, or use a handler (synth, codegen)");
+    }
+  }
+}
+
+Task read_task(SpecChecker& check, const json& raw, std::size_t index, const json& defaults,
+               const fs::path& default_cwd) {
+  const std::string path = "/tasks/" + std::to_string(index);
+  Task task;
+  if (!raw.is_object()) {
+    check.problem(path, "each task must be an object", "write {\"id\": ..., \"command\": [...]}");
+    return task;
+  }
+  check.check_keys(raw, kTaskKeys, path);
+  if (!raw.contains("id")) {
+    check.problem(path, "task has no \"id\"", "add a unique id (a number or a name)");
+  } else {
+    const json& id = raw["id"];
+    if (id.is_number_unsigned() || (id.is_number_integer() && id.get<long long>() >= 0)) {
+      task.id = id.dump();
+    } else if (id.is_string() && valid_id_string(id.get<std::string>())) {
+      task.id = id.get<std::string>();
+    } else {
+      check.problem(path + "/id", "id " + id.dump() + " is not a whole number or a name",
+                    "use a non-negative integer or letters, digits, '.', '_' and '-'");
+    }
+    task.id_json = id;
+  }
+  if (raw.contains("name") && !raw["name"].is_string()) {
+    check.problem(path + "/name", "must be a string", "write e.g. \"name\": \"codegen\"");
+  }
+  task.name = raw.contains("name") && raw["name"].is_string() ? raw["name"].get<std::string>()
+                                                                : task.id;
+  if (raw.contains("after")) {
+    if (!raw["after"].is_array()) {
+      check.problem(path + "/after", "must be an array of task ids", "write e.g. \"after\": [7]");
+    } else {
+      for (std::size_t i = 0; i < raw["after"].size(); ++i) {
+        const json& dep = raw["after"][i];
+        if (dep.is_string() || dep.is_number_integer()) {
+          task.after.push_back(id_text(dep));
+        } else {
+          check.problem(path + "/after/" + std::to_string(i), "must be a task id, got " + dep.dump(),
+                        "give the id of another task");
+        }
+      }
+    }
+  }
+  task.timeout_s = check.timeout(raw, path);
+  if (!task.timeout_s) task.timeout_s = check.timeout(defaults, "/defaults");
+  if (raw.contains("expected_s")) {
+    if (!raw["expected_s"].is_number() || raw["expected_s"].get<double>() < 0) {
+      check.problem(path + "/expected_s", "must be a non-negative number of seconds",
+                    "write e.g. \"expected_s\": 900");
+    } else {
+      task.expected_s = raw["expected_s"].get<double>();
+    }
+  }
+  task.env = check.env(defaults, "/defaults");
+  for (auto& [key, value] : check.env(raw, path)) task.env[key] = value;
+  task.cwd = check.cwd(raw, path, default_cwd);
+  for (const char* block : {"cache", "quality"}) {
+    if (raw.contains(block) && !raw[block].is_object()) {
+      check.problem(path + "/" + block, "must be an object", "see DESIGN.md, \"Workflow spec\"");
+    }
+  }
+  task.cache = raw.value("cache", json::object());
+  task.quality = raw.value("quality", json::object());
+  read_command(check, raw, path, task);
+  resolve_executable(check, path, task);
+  return task;
+}
+
+void link_tasks(SpecChecker& check, Workflow& workflow) {
+  std::unordered_map<std::string, std::size_t> by_id;
+  for (std::size_t i = 0; i < workflow.tasks.size(); ++i) {
+    const std::string& id = workflow.tasks[i].id;
+    if (id.empty()) continue;
+    auto [it, inserted] = by_id.emplace(id, i);
+    if (!inserted) {
+      check.problem("/tasks/" + std::to_string(i) + "/id",
+                    "duplicate id " + id + " (also /tasks/" + std::to_string(it->second) + ")",
+                    "give every task its own id");
+    }
+  }
+  workflow.deps.assign(workflow.tasks.size(), {});
+  for (std::size_t i = 0; i < workflow.tasks.size(); ++i) {
+    const auto& after = workflow.tasks[i].after;
+    for (std::size_t k = 0; k < after.size(); ++k) {
+      auto it = by_id.find(after[k]);
+      const std::string where = "/tasks/" + std::to_string(i) + "/after/" + std::to_string(k);
+      if (it == by_id.end()) {
+        check.problem(where, "unknown task id " + after[k],
+                      "use the id of a task defined in this spec, or remove it");
+      } else if (it->second == i) {
+        check.problem(where, "task " + after[k] + " waits for itself", "remove it");
+      } else if (std::find(workflow.deps[i].begin(), workflow.deps[i].end(), it->second) ==
+                 workflow.deps[i].end()) {
+        workflow.deps[i].push_back(it->second);
+      }
+    }
+  }
+  if (auto cycle = find_cycle(workflow.deps)) {
+    std::string text;
+    for (std::size_t index : *cycle) text += (text.empty() ? "" : " -> ") + workflow.tasks[index].id;
+    check.problem("/tasks/" + std::to_string(cycle->front()) + "/after",
+                  "dependency cycle: " + text, "remove one of these \"after\" entries");
+  }
+  workflow.dependents = reverse_edges(workflow.deps);
+}
+
+}  // namespace
+
+std::vector<fs::path> split_search_path(const std::string& path_value) {
+  std::vector<fs::path> dirs;
+  std::stringstream stream(path_value);
+  std::string dir;
+  while (std::getline(stream, dir, ':')) {
+    if (!dir.empty()) dirs.emplace_back(dir);
+  }
+  return dirs;
+}
+
+fs::path resolve_program(const std::string& program, const fs::path& base,
+                         const std::vector<fs::path>& dirs) {
+  if (program.find('/') != std::string::npos) {
+    fs::path candidate = fs::path(program).is_absolute() ? fs::path(program) : base / program;
+    candidate = candidate.lexically_normal();
+    return platform::is_executable_file(candidate) ? candidate : fs::path{};
+  }
+  for (const auto& dir : dirs) {
+    fs::path candidate = dir / program;
+    if (platform::is_executable_file(candidate)) return fs::absolute(candidate).lexically_normal();
+  }
+  return {};
+}
+
+Expected<Workflow> load_workflow_text(const std::string& text, const fs::path& spec_path,
+                                      const LoadOptions& options) {
+  const fs::path absolute = fs::absolute(spec_path).lexically_normal();
+  SpecChecker check(spec_path, options);
+  json root;
+  try {
+    root = json::parse(text);
+  } catch (const json::parse_error& e) {
+    check.problem("", "malformed JSON at " + parse_error_location(text, e.byte) + ": " + e.what(),
+                  "correct the JSON syntax there (a missing comma or quote is common)");
+    return check.error();
+  }
+  if (!root.is_object()) {
+    check.problem("", "the spec must be a JSON object", "start from fixtures/k1n/workflow.json");
+    return check.error();
+  }
+  check.check_keys(root, kTopKeys, "");
+  if (!root.contains("schema")) {
+    check.problem("/schema", "missing", std::string("add \"schema\": \"") + kWorkflowSchema + "\"");
+  } else if (root["schema"] != kWorkflowSchema) {
+    check.problem("/schema", "unsupported schema " + root["schema"].dump(),
+                  std::string("this flowbench reads \"") + kWorkflowSchema + "\"");
+  }
+  Workflow workflow;
+  workflow.spec_path = absolute;
+  workflow.spec_dir = absolute.parent_path();
+  workflow.name = root.value("name", absolute.stem().string());
+  if (root.contains("name") && !root["name"].is_string()) {
+    check.problem("/name", "must be a string", "write e.g. \"name\": \"k1n-22task\"");
+    workflow.name = absolute.stem().string();
+  }
+  json defaults = root.value("defaults", json::object());
+  if (!defaults.is_object()) {
+    check.problem("/defaults", "must be an object", "write e.g. {\"timeout_s\": 1800}");
+    defaults = json::object();
+  }
+  check.check_keys(defaults, kDefaultKeys, "/defaults");
+  const fs::path default_cwd = check.cwd(defaults, "/defaults", workflow.spec_dir);
+  if (!root.contains("tasks") || !root["tasks"].is_array() || root["tasks"].empty()) {
+    check.problem("/tasks", "must be a non-empty array of tasks",
+                  "add \"tasks\": [{\"id\": 1, \"command\": [\"synth\"]}]");
+    return check.error();
+  }
+  const json& tasks = root["tasks"];
+  workflow.tasks.reserve(tasks.size());
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    workflow.tasks.push_back(read_task(check, tasks[i], i, defaults, default_cwd));
+  }
+  link_tasks(check, workflow);
+  if (check.failed()) return check.error();
+  return workflow;
+}
+
+Expected<Workflow> load_workflow(const fs::path& spec_path, const LoadOptions& options) {
+  auto text = read_file(spec_path);
+  if (!text) {
+    return Error{text.error().message + " (give the path of a workflow spec, e.g. fixtures/k1n/workflow.json)"};
+  }
+  return load_workflow_text(*text, spec_path, options);
+}
+
+}  // namespace flowbench

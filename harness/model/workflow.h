@@ -1,0 +1,48 @@
+// The workflow model: tasks, their commands and the dependency graph between them.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "model/graph.h"
+
+namespace flowbench {
+
+struct Task {
+  std::string id;             // canonical text of the id ("8", "lint")
+  nlohmann::json id_json;     // the id as the spec wrote it (number or string), for profiles
+  std::string name;           // human name; the id's text when the spec gives none
+  std::vector<std::string> command;    // argv as written; with shell, one script string
+  bool shell = false;                  // run through /bin/sh -c
+  std::filesystem::path executable;    // command[0] resolved to an absolute path
+  std::vector<std::string> after;      // ids this task waits for, as written
+  std::optional<double> timeout_s;     // wall-clock seconds, never scaled
+  std::optional<double> expected_s;    // expected duration (model seconds), for priorities
+  std::map<std::string, std::string> env;  // defaults.env overlaid with the task's env
+  std::filesystem::path cwd;           // absolute working folder
+  nlohmann::json cache;                // the "cache" block, used by the action cache
+  nlohmann::json quality;              // the "quality" block
+
+  // Log and profile files use the id in their names: "task-8.log".
+  std::string file_stem() const { return "task-" + id; }
+};
+
+struct Workflow {
+  std::filesystem::path spec_path;  // absolute
+  std::filesystem::path spec_dir;   // absolute; relative paths in the spec start here
+  std::string name;
+  std::vector<Task> tasks;          // in spec order
+  Dependencies deps;                // deps[i]: indexes of the tasks i waits for
+  Dependencies dependents;          // reverse of deps
+
+  // Index of the task with that id text, if any.
+  std::optional<std::size_t> index_of(const std::string& id) const;
+};
+
+}  // namespace flowbench

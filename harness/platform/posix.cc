@@ -1,0 +1,155 @@
+#include "platform/posix.h"
+
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <thread>
+
+// Boost 1.81's Process v2 in std::filesystem mode uses these without including them.
+#include <type_traits>
+#include <boost/optional.hpp>
+#include <boost/process/v2/process.hpp>
+#include <boost/process/v2/start_dir.hpp>
+#include <boost/process/v2/stdio.hpp>
+
+namespace flowbench::platform {
+namespace bp = boost::process::v2;
+
+int process_id() { return static_cast<int>(::getpid()); }
+
+bool is_terminal(int fd) { return ::isatty(fd) == 1; }
+
+int terminal_width(int fd) {
+  winsize size{};
+  if (::ioctl(fd, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  return 0;
+}
+
+bool append_whole(const std::filesystem::path& path, const std::string& bytes) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return false;
+  const ssize_t written = ::write(fd, bytes.data(), bytes.size());
+  const int saved = errno;
+  ::close(fd);
+  errno = saved;
+  return written == static_cast<ssize_t>(bytes.size());
+}
+
+HostInfo host_info() {
+  HostInfo info;
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) == 0) info.hostname = name;
+  utsname uts{};
+  if (::uname(&uts) == 0) {
+    info.kernel = std::string(uts.sysname) + " " + uts.release;
+    info.machine = uts.machine;
+  }
+  const unsigned cores = std::thread::hardware_concurrency();
+  info.cpus = cores == 0 ? 1 : static_cast<int>(cores);
+  return info;
+}
+
+std::vector<std::string> environment() {
+  std::vector<std::string> entries;
+  for (char** entry = ::environ; entry && *entry; ++entry) entries.emplace_back(*entry);
+  return entries;
+}
+
+std::filesystem::path self_executable() {
+  std::error_code ec;
+  auto path = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::filesystem::path{} : path;
+}
+
+bool is_executable_file(const std::filesystem::path& path) {
+  struct stat st{};
+  if (::stat(path.c_str(), &st) != 0) return false;
+  return S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
+}
+
+namespace {
+
+// Launcher hook: the child leads a new process group (so a timeout or Ctrl-C can signal
+// the handler and all its descendants at once) and gets exactly the environment we built.
+struct OwnGroupAndEnv {
+  const char* const* envp;
+
+  bp::error_code on_setup(bp::posix::default_launcher& launcher, const bp::filesystem::path&,
+                          const char* const*) {
+    launcher.env = envp;
+    return {};
+  }
+  bp::error_code on_exec_setup(bp::posix::default_launcher&, const bp::filesystem::path&,
+                               const char* const*) {
+    if (::setpgid(0, 0) != 0) return bp::error_code(errno, bp::system_category());
+    return {};
+  }
+};
+
+double to_ms(const timeval& tv) { return tv.tv_sec * 1000.0 + tv.tv_usec / 1000.0; }
+
+}  // namespace
+
+Expected<int> spawn_in_own_group(boost::asio::io_context& io, const SpawnRequest& request) {
+  const int log_fd =
+      ::open(request.log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (log_fd < 0) {
+    return Error{"cannot open log " + request.log.string() + ": " + std::strerror(errno)};
+  }
+  std::vector<const char*> envp;
+  envp.reserve(request.env.size() + 1);
+  for (const auto& entry : request.env) envp.push_back(entry.c_str());
+  envp.push_back(nullptr);
+  // Boost wants the arguments after argv[0]; argv[0] is the executable path it is given.
+  std::vector<std::string> args(request.argv.begin() + (request.argv.empty() ? 0 : 1),
+                                request.argv.end());
+
+  bp::error_code ec;
+  bp::posix::default_launcher launcher;
+  auto process = launcher(io.get_executor(), ec, request.executable, args,
+                          bp::process_stdio{nullptr, log_fd, log_fd},
+                          bp::process_start_dir{request.cwd}, OwnGroupAndEnv{envp.data()});
+  ::close(log_fd);
+  if (ec) {
+    return Error{"cannot start " + request.executable.string() + ": " + ec.message()};
+  }
+  // We reap it ourselves with wait4 to get the kernel's rusage for exactly this child.
+  const int pid = process.id();
+  process.detach();
+  // Also set the group from the parent side: whichever of the two runs first wins, so a
+  // signal sent to the group right after spawn can never miss the child.
+  ::setpgid(pid, pid);
+  return pid;
+}
+
+std::optional<Reaped> try_reap(int pid) {
+  int status = 0;
+  rusage usage{};
+  pid_t result;
+  do {
+    result = ::wait4(pid, &status, WNOHANG, &usage);
+  } while (result < 0 && errno == EINTR);
+  if (result <= 0) return std::nullopt;
+  Reaped reaped;
+  if (WIFEXITED(status)) {
+    reaped.exit_code = WEXITSTATUS(status);
+  } else if (WIFSIGNALED(status)) {
+    reaped.signal = WTERMSIG(status);
+  }
+  reaped.usage.cpu_user_ms = to_ms(usage.ru_utime);
+  reaped.usage.cpu_sys_ms = to_ms(usage.ru_stime);
+  reaped.usage.max_rss_kb = usage.ru_maxrss;
+  return reaped;
+}
+
+bool signal_group(int pgid, int sig) { return ::kill(-pgid, sig) == 0; }
+
+}  // namespace flowbench::platform

@@ -1,0 +1,75 @@
+// Everything that talks to the operating system directly: process spawning, reaping with
+// rusage, process groups, host facts. Nothing else in flowbench includes <unistd.h>.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+
+#include "util/expected.h"
+
+namespace flowbench::platform {
+
+int process_id();
+
+// True when the stream (1 = stdout, 2 = stderr) is a terminal.
+bool is_terminal(int fd);
+
+// Width of the terminal on `fd`, or 0 when unknown.
+int terminal_width(int fd);
+
+// Appends `bytes` with one O_APPEND write. Returns false with errno set on failure.
+bool append_whole(const std::filesystem::path& path, const std::string& bytes);
+
+struct HostInfo {
+  std::string hostname;
+  std::string kernel;  // "Linux 6.1.0-18-amd64"
+  std::string machine; // "x86_64"
+  int cpus = 1;
+};
+HostInfo host_info();
+
+// This process's environment as "KEY=value" entries.
+std::vector<std::string> environment();
+
+// Full path of the running executable (/proc/self/exe).
+std::filesystem::path self_executable();
+
+// True when `path` is a regular file the caller may execute.
+bool is_executable_file(const std::filesystem::path& path);
+
+// What the kernel accounted for one reaped child (wait4).
+struct Usage {
+  double cpu_user_ms = 0;
+  double cpu_sys_ms = 0;
+  long max_rss_kb = 0;
+};
+
+struct Reaped {
+  int exit_code = -1;  // -1 when killed by a signal
+  int signal = 0;      // 0 when it exited
+  Usage usage;
+};
+
+struct SpawnRequest {
+  std::filesystem::path executable;  // resolved, absolute
+  std::vector<std::string> argv;     // argv[0] included
+  std::vector<std::string> env;      // "KEY=value", the whole environment
+  std::filesystem::path cwd;
+  std::filesystem::path log;         // stdout and stderr are appended here
+};
+
+// Starts the process as the leader of a new process group, stdin from /dev/null and
+// stdout+stderr to the log file. Returns its pid (which is also its group id).
+Expected<int> spawn_in_own_group(boost::asio::io_context& io, const SpawnRequest& request);
+
+// Reaps `pid` if it has ended (never blocks).
+std::optional<Reaped> try_reap(int pid);
+
+// Sends `sig` to every process of the group; false when the group has no process left.
+bool signal_group(int pgid, int sig);
+
+}  // namespace flowbench::platform

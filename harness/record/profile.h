@@ -1,0 +1,56 @@
+// A task's profile: the plan's fields (so its analyze-profiles.py reads them) plus flowbench's.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "util/expected.h"
+#include "util/time_format.h"
+
+namespace flowbench {
+
+enum class TaskStatus { kOk, kFailed, kTimeout, kSkipped, kCached, kInterrupted };
+
+// "ok", "failed", ...; and back (nullopt for an unknown word).
+const char* status_name(TaskStatus status);
+std::optional<TaskStatus> parse_status(const std::string& word);
+
+// A sub-operation a handler reported with a line "<op> ... [<N>ms]".
+struct Op {
+  std::string name;
+  double duration_ms = 0;
+};
+
+inline constexpr const char* kProfileSchema = "flowbench.profile/1";
+
+struct Profile {
+  nlohmann::json task_id;       // as the spec wrote it
+  std::string id;               // canonical text
+  std::string name;
+  TaskStatus status = TaskStatus::kSkipped;
+  std::string reason;           // why it failed or was skipped; empty when ok
+  std::optional<SystemTime> start_time, end_time;
+  double duration_ms = 0;       // wall time, microsecond resolution
+  std::optional<int> exit_code; // absent when it never ran or died by a signal
+  int signal = 0;
+  double cpu_user_ms = 0;
+  double cpu_sys_ms = 0;
+  long max_rss_kb = 0;
+  std::string cache = "off";    // hit | miss | off
+  std::vector<Op> ops;
+  std::optional<int> quality_passed, quality_failed;
+  std::string log_file;         // relative to the run folder
+  int slot = -1;                // concurrent slot it ran in, -1 when it did not run
+  double time_scale = 1.0;
+};
+
+// Keys in the plan's order first (task_id, start_time, ...), then flowbench's.
+nlohmann::ordered_json to_json(const Profile& profile);
+
+// Reads a profile back; `where` names the file in errors.
+Expected<Profile> profile_from_json(const nlohmann::json& json, const std::string& where);
+
+}  // namespace flowbench

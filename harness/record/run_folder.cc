@@ -1,0 +1,112 @@
+#include "record/run_folder.h"
+
+#include <algorithm>
+
+#include "build_info.h"
+#include "platform/posix.h"
+#include "util/atomic_file.h"
+
+namespace flowbench {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+Expected<RunPaths> create_run_folder(const fs::path& out, const std::string& run_id) {
+  std::error_code ec;
+  fs::create_directories(out, ec);
+  if (ec) {
+    return Error{"cannot create the output folder " + out.string() + ": " + ec.message() +
+                 " (choose another with --out)"};
+  }
+  RunPaths paths;
+  for (int attempt = 1; attempt < 1000; ++attempt) {
+    paths.run_id = attempt == 1 ? run_id : run_id + "-" + std::to_string(attempt);
+    paths.root = out / paths.run_id;
+    // create_directory is atomic: two runs starting at once never share a folder.
+    if (fs::create_directory(paths.root, ec)) break;
+    if (ec) return Error{"cannot create " + paths.root.string() + ": " + ec.message()};
+  }
+  paths.profiles = paths.root / "profiles";
+  paths.logs = paths.root / "logs";
+  fs::create_directory(paths.profiles, ec);
+  if (!ec) fs::create_directory(paths.logs, ec);
+  if (ec) return Error{"cannot create " + paths.profiles.string() + ": " + ec.message()};
+  return paths;
+}
+
+RunFolderWriter::RunFolderWriter(RunPaths paths, RunSettings settings)
+    : paths_(std::move(paths)), settings_(std::move(settings)) {}
+
+void RunFolderWriter::keep(Status status) {
+  if (!status && !write_error_) write_error_ = status.error();
+}
+
+void RunFolderWriter::on_run_start(const Workflow& workflow, SystemTime at) {
+  workflow_ = &workflow;
+  started_at_ = at;
+  write_run_json(nullptr);
+}
+
+void RunFolderWriter::on_task_finish(const Task& task, const Profile& profile) {
+  const nlohmann::ordered_json record = to_json(profile);
+  keep(write_file_atomically(paths_.profiles / (task.file_stem() + "-profile.json"),
+                             record.dump(2) + "\n"));
+  keep(append_line(paths_.records(), record.dump()));
+  ++counts_[status_name(profile.status)];
+  sum_duration_ms_ += profile.duration_ms;
+  cpu_user_ms_ += profile.cpu_user_ms;
+  cpu_sys_ms_ += profile.cpu_sys_ms;
+  peak_rss_kb_ = std::max(peak_rss_kb_, profile.max_rss_kb);
+}
+
+void RunFolderWriter::on_run_finish(const RunEnd& end) { write_run_json(&end); }
+
+void RunFolderWriter::write_run_json(const RunEnd* end) {
+  const platform::HostInfo host = platform::host_info();
+  json context = {
+      {"host", host.hostname},
+      {"cpus", host.cpus},
+      {"kernel", host.kernel},
+      {"machine", host.machine},
+      {"compiler", kCompiler},
+      {"build_type", kBuildType},
+      {"flowbench_version", kVersion},
+      {"git_commit", kGitCommit},
+      {"mode", settings_.mode},
+      {"jobs", settings_.jobs},
+      {"cache", settings_.cache},
+      {"time_scale", settings_.time_scale},
+      {"keep_going", settings_.keep_going},
+      {"history", settings_.history.empty() ? json(nullptr) : json(settings_.history)},
+  };
+  json run = {
+      {"schema", kRunSchema},
+      {"run_id", paths_.run_id},
+      {"workflow", workflow_ ? workflow_->name : ""},
+      {"spec", workflow_ ? workflow_->spec_path.string() : ""},
+      {"task_count", workflow_ ? workflow_->tasks.size() : 0},
+      {"context", context},
+      {"started", iso8601(started_at_)},
+  };
+  if (!end) {
+    run["status"] = run_status_name(RunStatus::kRunning);
+  } else {
+    json counts = json::object();
+    for (const char* s : {"ok", "failed", "timeout", "skipped", "cached", "interrupted"}) {
+      counts[s] = counts_.count(s) ? counts_.at(s) : 0;
+    }
+    run["status"] = run_status_name(end->status);
+    run["signal"] = end->signal;
+    run["ended"] = iso8601(end->ended_at);
+    run["totals"] = {
+        {"counts", counts},
+        {"makespan_ms", std::chrono::duration<double, std::milli>(end->makespan).count()},
+        {"sum_duration_ms", sum_duration_ms_},
+        {"cpu_user_ms", cpu_user_ms_},
+        {"cpu_sys_ms", cpu_sys_ms_},
+        {"peak_rss_kb", peak_rss_kb_},
+    };
+  }
+  keep(write_file_atomically(paths_.run_json(), run.dump(2) + "\n"));
+}
+
+}  // namespace flowbench

@@ -1,0 +1,67 @@
+// The run folder (DESIGN.md "Run folder"): run.json, profiles/, logs/, records.jsonl, trace.json.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "record/observer.h"
+#include "util/expected.h"
+
+namespace flowbench {
+
+inline constexpr const char* kRunSchema = "flowbench.run/1";
+
+// How a run was asked for, recorded in run.json's context.
+struct RunSettings {
+  std::string mode = "parallel";  // sequential | parallel
+  std::size_t jobs = 1;
+  double time_scale = 1.0;
+  bool keep_going = false;
+  std::string cache = "off";
+  std::string history;            // the run folder used for expected durations, if any
+};
+
+struct RunPaths {
+  std::string run_id;
+  std::filesystem::path root, profiles, logs;
+  std::filesystem::path run_json() const { return root / "run.json"; }
+  std::filesystem::path records() const { return root / "records.jsonl"; }
+  std::filesystem::path trace() const { return root / "trace.json"; }
+  std::filesystem::path log_of(const Task& task) const { return logs / (task.file_stem() + ".log"); }
+};
+
+// Creates <out>/<run-id>/ with profiles/ and logs/. An existing run id gets a numeric
+// suffix (-2, -3, ...) rather than mixing two runs in one folder.
+Expected<RunPaths> create_run_folder(const std::filesystem::path& out, const std::string& run_id);
+
+// Writes every profile (atomically) and its line in records.jsonl as tasks finish, and
+// run.json at the start (status running) and at the end (status and totals).
+class RunFolderWriter : public RunObserver {
+ public:
+  RunFolderWriter(RunPaths paths, RunSettings settings);
+
+  void on_run_start(const Workflow& workflow, SystemTime at) override;
+  void on_task_finish(const Task& task, const Profile& profile) override;
+  void on_run_finish(const RunEnd& end) override;
+
+  // The first write that failed, if any (the run goes on; the CLI reports it).
+  const std::optional<Error>& write_error() const { return write_error_; }
+
+ private:
+  void write_run_json(const RunEnd* end);
+  void keep(Status status);
+
+  RunPaths paths_;
+  RunSettings settings_;
+  const Workflow* workflow_ = nullptr;
+  SystemTime started_at_{};
+  std::map<std::string, int> counts_;
+  double sum_duration_ms_ = 0, cpu_user_ms_ = 0, cpu_sys_ms_ = 0;
+  long peak_rss_kb_ = 0;
+  std::optional<Error> write_error_;
+};
+
+}  // namespace flowbench

@@ -1,0 +1,37 @@
+// Collects a Chrome trace (chrome://tracing, Perfetto) of a run: one track per slot.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+#include "record/observer.h"
+#include "util/expected.h"
+
+namespace flowbench {
+
+class TraceCollector : public RunObserver {
+ public:
+  explicit TraceCollector(std::filesystem::path path) : path_(std::move(path)) {}
+
+  void on_run_start(const Workflow& workflow, SystemTime at) override;
+  void on_task_finish(const Task& task, const Profile& profile) override;
+  void on_run_finish(const RunEnd& end) override;
+
+  const std::optional<Error>& write_error() const { return write_error_; }
+
+ private:
+  std::filesystem::path path_;
+  SystemTime run_start_{};
+  nlohmann::json events_ = nlohmann::json::array();
+  int slots_ = 0;
+  std::optional<Error> write_error_;
+};
+
+// The trace events of one profile relative to `run_start` (microseconds). Sub-operations
+// are nested under the task, laid end to end from its start (handlers report durations,
+// not start times).
+nlohmann::json trace_events(const Profile& profile, SystemTime run_start);
+
+}  // namespace flowbench

@@ -1,0 +1,50 @@
+// One `flowbench run`: load the spec, make the run folder, schedule the tasks on local
+// processes, record everything.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "record/observer.h"
+#include "record/run_folder.h"
+#include "util/expected.h"
+
+namespace flowbench {
+
+enum class ProgressStyle { kAuto, kStatusLine, kLines, kNone };
+
+struct RunRequest {
+  std::filesystem::path spec;
+  std::filesystem::path out = ".flowbench/runs";
+  std::string run_id;                 // empty: <timestamp>-<mode>
+  std::string mode = "parallel";      // sequential | parallel
+  std::size_t jobs = 0;               // 0: number of cores (parallel), 1 (sequential)
+  double time_scale = 1.0;
+  std::filesystem::path history;      // a previous run folder, for expected durations
+  bool keep_going = false;
+  bool kill_on_failure = false;
+  std::chrono::milliseconds kill_grace{5000};
+  ProgressStyle progress = ProgressStyle::kAuto;
+  bool json_events = false;
+  std::vector<std::filesystem::path> handler_dirs;  // searched first for programs
+};
+
+struct RunReport {
+  RunPaths paths;
+  RunEnd end;
+};
+
+// Runs the workflow. Input problems (spec, history, output folder) come back as an Error
+// before anything runs; a run that started always returns its report, whatever the tasks did.
+// Human progress goes to `progress_out`; JSON events (if asked for) to `events_out`.
+Expected<RunReport> run_workflow(const RunRequest& request, std::ostream& progress_out,
+                                 std::ostream& events_out);
+
+// Expected duration of each task in model seconds, by id, from a previous run folder's
+// profiles (only tasks that succeeded). Errors name the file.
+Expected<std::map<std::string, double>> load_history(const std::filesystem::path& run_folder);
+
+}  // namespace flowbench

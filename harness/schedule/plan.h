@@ -1,0 +1,70 @@
+// What is wanted and what is ready: the scheduling logic, with no processes and no clock.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <queue>
+#include <vector>
+
+#include "model/graph.h"
+
+namespace flowbench {
+
+class Plan {
+ public:
+  enum class State { kWaiting, kReady, kRunning, kSucceeded, kFailed, kSkipped };
+
+  // `priority[i]`: higher starts first among ready tasks; ties go to the lower index, so
+  // equal priorities give the stable topological order of the spec.
+  Plan(Dependencies deps, std::vector<double> priority);
+
+  bool has_ready() const { return !ready_.empty(); }
+
+  // Takes the ready task with the highest priority and marks it running.
+  // Precondition: has_ready().
+  std::size_t start_next();
+
+  // Its dependents whose other dependencies are done become ready.
+  void succeeded(std::size_t task);
+
+  // Marks the task failed and every task depending on it, directly or not, that has not
+  // started as skipped because of it. Returns the newly skipped tasks in index order.
+  std::vector<std::size_t> failed(std::size_t task);
+
+  // Tasks neither started nor skipped yet, in index order (waiting or ready).
+  std::vector<std::size_t> not_started() const;
+
+  // Marks them skipped (the run stopped before starting them).
+  void skip(const std::vector<std::size_t>& tasks);
+
+  State state(std::size_t task) const { return state_[task]; }
+
+  // For a skipped task, the failed task that caused it, if any.
+  std::optional<std::size_t> skipped_because(std::size_t task) const { return blocker_[task]; }
+
+  std::size_t size() const { return deps_.size(); }
+
+ private:
+  struct Later {
+    const std::vector<double>* priority;
+    bool operator()(std::size_t a, std::size_t b) const {
+      if ((*priority)[a] != (*priority)[b]) return (*priority)[a] < (*priority)[b];
+      return a > b;
+    }
+  };
+
+  Dependencies deps_;
+  Dependencies dependents_;
+  std::vector<double> priority_;
+  std::vector<State> state_;
+  std::vector<std::size_t> waiting_on_;
+  std::vector<std::optional<std::size_t>> blocker_;
+  std::priority_queue<std::size_t, std::vector<std::size_t>, Later> ready_;
+};
+
+// Priorities for `--mode parallel`: the longest remaining path through the graph, each
+// task weighted by its expected duration (the critical path goes first).
+std::vector<double> critical_path_priorities(const Dependencies& deps,
+                                             const std::vector<double>& expected_s);
+
+}  // namespace flowbench

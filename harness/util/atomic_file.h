@@ -1,0 +1,22 @@
+// Files written so that a reader never sees half of them.
+#pragma once
+
+#include <filesystem>
+#include <string_view>
+
+#include "util/expected.h"
+
+namespace flowbench {
+
+// Writes `content` to a temporary name in the same folder and renames it over `path`.
+// On failure the previous file (if any) is untouched and no temporary is left behind.
+Status write_file_atomically(const std::filesystem::path& path, std::string_view content);
+
+// Appends one line (a newline is added) with a single write, so concurrent
+// appenders and a crash leave whole lines only (except possibly a torn last line on power loss).
+Status append_line(const std::filesystem::path& path, std::string_view line);
+
+// Reads a whole file; the error names the file.
+Expected<std::string> read_file(const std::filesystem::path& path);
+
+}  // namespace flowbench

@@ -1,0 +1,20 @@
+// Wall-clock time points as the plan's profiles spell them.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+namespace flowbench {
+
+using SystemTime = std::chrono::system_clock::time_point;
+
+// ISO 8601 with milliseconds and the local UTC offset, e.g. 2026-11-24T09:30:00.123+00:00.
+std::string iso8601(SystemTime t);
+
+// A compact, sortable stamp for folder names: 20261124-093000.
+std::string compact_stamp(SystemTime t);
+
+// "0:41", "12:05", "1:02:03" for a live status line.
+std::string clock_duration(std::chrono::nanoseconds d);
+
+}  // namespace flowbench
