@@ -1,0 +1,130 @@
+#include "model/spec_loader.h"
+
+#include <gtest/gtest.h>
+
+#include "support/command.h"
+
+namespace flowbench {
+namespace {
+using testing::bin_path;
+using testing::source_path;
+
+LoadOptions with_handlers() {
+  LoadOptions options;
+  options.handler_dirs = {bin_path("").parent_path()};
+  return options;
+}
+
+Expected<Workflow> load_text(const std::string& text) {
+  LoadOptions options;
+  options.check_programs = false;
+  return load_workflow_text(text, "inline.json", options);
+}
+
+TEST(SpecLoaderTest, LoadsTheReferenceWorkflow) {
+  auto workflow = load_workflow(source_path("fixtures/k1n/workflow.json"), with_handlers());
+  ASSERT_TRUE(workflow.ok()) << workflow.error().message;
+  EXPECT_EQ(workflow->name, "k1n-22task");
+  ASSERT_EQ(workflow->tasks.size(), 22u);
+  const Task& codegen = workflow->tasks[7];
+  EXPECT_EQ(codegen.id, "8");
+  EXPECT_EQ(codegen.name, "codegen");
+  EXPECT_EQ(codegen.executable, bin_path("synth"));
+  EXPECT_EQ(codegen.env.at("LC_ALL"), "C");
+  EXPECT_EQ(codegen.timeout_s, 1800);
+  // Tasks 3, 4, 5 wait only for task 2.
+  for (std::size_t i : {2u, 3u, 4u}) EXPECT_EQ(workflow->deps[i], (std::vector<std::size_t>{1}));
+  EXPECT_EQ(workflow->deps[5], (std::vector<std::size_t>{2, 3, 4}));
+}
+
+TEST(SpecLoaderTest, AcceptsStringIdsAndShellCommands) {
+  auto workflow = load_text(R"({"schema": "flowbench.workflow/1", "tasks": [
+      {"id": "fetch", "command": "echo hi > out.txt", "shell": true},
+      {"id": "use", "command": ["cat", "out.txt"], "after": ["fetch"]}]})");
+  ASSERT_TRUE(workflow.ok()) << workflow.error().message;
+  EXPECT_EQ(workflow->tasks[0].command, std::vector<std::string>{"echo hi > out.txt"});
+  EXPECT_EQ(workflow->tasks[0].executable, "/bin/sh");
+  EXPECT_EQ(workflow->deps[1], std::vector<std::size_t>{0});
+}
+
+TEST(SpecLoaderTest, ListsEveryProblemNotJustTheFirst) {
+  auto workflow = load_text(R"({"schema": "flowbench.workflow/1", "tasks": [
+      {"id": 1, "command": ["true"], "timeout_s": -1},
+      {"id": 1, "command": [], "after": [9]}]})");
+  ASSERT_FALSE(workflow.ok());
+  const std::string& message = workflow.error().message;
+  EXPECT_NE(message.find("/tasks/0/timeout_s"), std::string::npos) << message;
+  EXPECT_NE(message.find("/tasks/1/id: duplicate id 1"), std::string::npos) << message;
+  EXPECT_NE(message.find("/tasks/1/command"), std::string::npos) << message;
+  EXPECT_NE(message.find("/tasks/1/after/0: unknown task id 9"), std::string::npos) << message;
+}
+
+TEST(SpecLoaderTest, ResolvesProgramsByPathRelativeToTheSpec) {
+  testing::TempDir dir;
+  testing::write_text(dir.path() / "spec.json",
+                      R"({"schema": "flowbench.workflow/1", "tasks": [{"id": 1, "command": ["./missing.sh"]}]})");
+  auto workflow = load_workflow(dir.path() / "spec.json", with_handlers());
+  ASSERT_FALSE(workflow.ok());
+  EXPECT_NE(workflow.error().message.find((dir.path() / "missing.sh").string()), std::string::npos)
+      << workflow.error().message;
+}
+
+// Each bad spec in fixtures/bad/ is rejected with the JSON path and the words that matter.
+struct BadSpec {
+  const char* file;
+  const char* path;
+  const char* words;
+};
+
+class BadSpecTest : public ::testing::TestWithParam<BadSpec> {};
+
+TEST_P(BadSpecTest, IsRejectedWithFileJsonPathAndFix) {
+  const BadSpec& bad = GetParam();
+  const auto spec = source_path(std::string("fixtures/bad/") + bad.file);
+  auto workflow = load_workflow(spec, with_handlers());
+  ASSERT_FALSE(workflow.ok()) << bad.file << " was accepted";
+  const std::string& message = workflow.error().message;
+  EXPECT_NE(message.find(spec.string() + ": " + bad.path), std::string::npos) << message;
+  EXPECT_NE(message.find(bad.words), std::string::npos) << message;
+  EXPECT_NE(message.find("; fix: "), std::string::npos) << message;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Fixtures, BadSpecTest,
+    ::testing::Values(
+        BadSpec{"malformed.json", "/: ", "malformed JSON at line 6, column"},
+        BadSpec{"not-an-object.json", "/: ", "must be a JSON object"},
+        BadSpec{"wrong-schema.json", "/schema", "unsupported schema"},
+        BadSpec{"no-tasks.json", "/tasks", "non-empty array"},
+        BadSpec{"missing-command.json", "/tasks/1", "has no \"command\""},
+        BadSpec{"command-not-array.json", "/tasks/0/command", "array of strings"},
+        BadSpec{"wrong-type-after.json", "/tasks/1/after", "array of task ids"},
+        BadSpec{"bad-id.json", "/tasks/0/id", "not a whole number or a name"},
+        BadSpec{"duplicate-id.json", "/tasks/2/id", "duplicate id 2 (also /tasks/1)"},
+        BadSpec{"unknown-after.json", "/tasks/2/after/0", "unknown task id 99"},
+        BadSpec{"cycle.json", "/tasks/", "dependency cycle: 2 -> 3 -> 4 -> 2"},
+        BadSpec{"self-dependency.json", "/tasks/0/after/0", "waits for itself"},
+        BadSpec{"missing-program.json", "/tasks/0/command/0", "not a flowbench handler and is not on PATH"},
+        BadSpec{"not-executable.json", "/tasks/0/command/0", "does not exist or is not executable"},
+        BadSpec{"negative-timeout.json", "/tasks/0/timeout_s", "must be positive"},
+        BadSpec{"absurd-timeout.json", "/tasks/0/timeout_s", "more than a week"},
+        BadSpec{"unknown-field.json", "/tasks/0/afer", "unknown field \"afer\""},
+        BadSpec{"env-not-string.json", "/tasks/0/env/RETRIES", "must be a string"}),
+    [](const auto& info) {
+      std::string name = info.param.file;
+      name = name.substr(0, name.find('.'));
+      for (char& c : name) {
+        if (c == '-') c = '_';
+      }
+      return name;
+    });
+
+TEST(SpecLoaderTest, MissingFileSaysWhatToGive) {
+  auto workflow = load_workflow("/nonexistent/spec.json", with_handlers());
+  ASSERT_FALSE(workflow.ok());
+  EXPECT_NE(workflow.error().message.find("/nonexistent/spec.json"), std::string::npos);
+  EXPECT_NE(workflow.error().message.find("give the path of a workflow spec"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace flowbench

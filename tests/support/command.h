@@ -1,0 +1,46 @@
+// Runs a program for a test and captures what it did (Boost.Process, real processes).
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace flowbench::testing {
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs argv[0] (a path) with the given arguments in `cwd`, stdout and stderr captured.
+// `while_running`, if given, is called once after the start with a function that sends
+// SIGINT to the process.
+CommandResult run_command(const std::vector<std::string>& argv, const std::filesystem::path& cwd,
+                          const std::function<void(const std::function<void()>& interrupt)>&
+                              while_running = {});
+
+// Paths to what the build made and to the source tree.
+std::filesystem::path bin_path(const std::string& program);
+std::filesystem::path source_path(const std::string& relative);
+
+// A fresh empty folder under the system temp folder, removed by the destructor.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Writes a text file (creating folders), for specs made inside tests.
+void write_text(const std::filesystem::path& path, const std::string& text);
+std::string read_text(const std::filesystem::path& path);
+
+}  // namespace flowbench::testing
