@@ -25,7 +25,7 @@ void LocalRunner::start(const Launch& launch) {
   const SteadyTime started = std::chrono::steady_clock::now();
   const SystemTime started_at = std::chrono::system_clock::now();
   platform::SpawnRequest request{launch.executable, launch.argv, launch.env, launch.cwd, launch.log};
-  auto pid = platform::spawn_in_own_group(io_, request);
+  auto pid = platform::spawn_in_own_group(request);
   if (!pid) {
     TaskOutcome outcome{launch.task, LaunchFailed{pid.error().message}, {}};
     outcome.measurement.start_time = outcome.measurement.end_time = started_at;

@@ -7,8 +7,6 @@
 #include <string>
 #include <vector>
 
-#include <boost/asio/io_context.hpp>
-
 #include "util/expected.h"
 
 namespace flowbench::platform {
@@ -64,7 +62,7 @@ struct SpawnRequest {
 
 // Starts the process as the leader of a new process group, stdin from /dev/null and
 // stdout+stderr to the log file. Returns its pid (which is also its group id).
-Expected<int> spawn_in_own_group(boost::asio::io_context& io, const SpawnRequest& request);
+Expected<int> spawn_in_own_group(const SpawnRequest& request);
 
 // Reaps `pid` if it has ended (never blocks).
 std::optional<Reaped> try_reap(int pid);

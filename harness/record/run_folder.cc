@@ -48,9 +48,9 @@ void RunFolderWriter::on_run_start(const Workflow& workflow, SystemTime at) {
 
 void RunFolderWriter::on_task_finish(const Task& task, const Profile& profile) {
   const nlohmann::ordered_json record = to_json(profile);
-  keep(write_file_atomically(paths_.profiles / (task.file_stem() + "-profile.json"),
-                             record.dump(2) + "\n"));
-  keep(append_line(paths_.records(), record.dump()));
+  writer_.write_atomically(paths_.profiles / (task.file_stem() + "-profile.json"),
+                           record.dump(2) + "\n");
+  writer_.append_line(paths_.records(), record.dump());
   ++counts_[status_name(profile.status)];
   sum_duration_ms_ += profile.duration_ms;
   cpu_user_ms_ += profile.cpu_user_ms;
@@ -58,7 +58,10 @@ void RunFolderWriter::on_task_finish(const Task& task, const Profile& profile) {
   peak_rss_kb_ = std::max(peak_rss_kb_, profile.max_rss_kb);
 }
 
-void RunFolderWriter::on_run_finish(const RunEnd& end) { write_run_json(&end); }
+void RunFolderWriter::on_run_finish(const RunEnd& end) {
+  if (auto error = writer_.flush(); error && !write_error_) write_error_ = error;
+  write_run_json(&end);
+}
 
 void RunFolderWriter::write_run_json(const RunEnd* end) {
   const platform::HostInfo host = platform::host_info();

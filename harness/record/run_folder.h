@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "record/observer.h"
+#include "util/background_writer.h"
 #include "util/expected.h"
 
 namespace flowbench {
@@ -38,7 +39,9 @@ struct RunPaths {
 Expected<RunPaths> create_run_folder(const std::filesystem::path& out, const std::string& run_id);
 
 // Writes every profile (atomically) and its line in records.jsonl as tasks finish, and
-// run.json at the start (status running) and at the end (status and totals).
+// run.json at the start (status running) and at the end (status and totals). Profiles
+// are written by a background thread; run.json's final status is written only after
+// every profile is, so a run marked ended always has all its profiles.
 class RunFolderWriter : public RunObserver {
  public:
   RunFolderWriter(RunPaths paths, RunSettings settings);
@@ -56,6 +59,7 @@ class RunFolderWriter : public RunObserver {
 
   RunPaths paths_;
   RunSettings settings_;
+  BackgroundWriter writer_;
   const Workflow* workflow_ = nullptr;
   SystemTime started_at_{};
   std::map<std::string, int> counts_;
