@@ -109,7 +109,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadSpec{"negative-timeout.json", "/tasks/0/timeout_s", "must be positive"},
         BadSpec{"absurd-timeout.json", "/tasks/0/timeout_s", "more than a week"},
         BadSpec{"unknown-field.json", "/tasks/0/afer", "unknown field \"afer\""},
-        BadSpec{"env-not-string.json", "/tasks/0/env/RETRIES", "must be a string"}),
+        BadSpec{"env-not-string.json", "/tasks/0/env/RETRIES", "must be a string"},
+        BadSpec{"cache-escape.json", "/tasks/0/cache/outputs/0", "contains \"..\""}),
     [](const auto& info) {
       std::string name = info.param.file;
       name = name.substr(0, name.find('.'));

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "build_info.h"
+#include "cache/cache_admin.h"
 #include "model/spec_loader.h"
 #include "platform/posix.h"
 #include "schedule/local_run.h"
@@ -62,6 +63,80 @@ void add_run_command(CLI::App& app, RunRequest& request, std::string& progress) 
                 "No progress output (same as --progress none)");
   run->add_flag("--json-events", request.json_events,
                 "Print one JSON object per task start and finish on stdout");
+  run->add_option("--cache", request.cache_dir,
+                  "Action cache folder for tasks that declare a cache block "
+                  "(default: .flowbench/cache beside the spec)");
+  run->add_flag("--no-cache", request.no_cache, "Run every task; neither restore nor store");
+  run->add_flag("--cache-read-only", request.cache_read_only, "Restore hits but store nothing");
+}
+
+struct CacheCommand {
+  std::string action;
+  std::filesystem::path dir = ".flowbench/cache";
+  std::string max_size;
+};
+
+void add_cache_command(CLI::App& app, CacheCommand& command) {
+  auto* cache = app.add_subcommand("cache", "Inspect and trim an action cache");
+  cache->add_option("action", command.action, "stats | list | gc | clear")
+      ->required()
+      ->check(CLI::IsMember({"stats", "list", "gc", "clear"}));
+  cache->add_option("--cache", command.dir, "The cache folder")->capture_default_str();
+  cache->add_option("--max-size", command.max_size, "With gc: the size to trim to, e.g. 500M");
+}
+
+std::string human_bytes(std::uintmax_t bytes) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double value = static_cast<double>(bytes);
+  int unit = 0;
+  while (value >= 1024 && unit < 4) {
+    value /= 1024;
+    ++unit;
+  }
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, unit ? "%.1f %s" : "%.0f %s", value, units[unit]);
+  return buffer;
+}
+
+int do_cache(const CacheCommand& command) {
+  if (command.action == "stats") {
+    const CacheStats stats = cache_stats(command.dir);
+    std::cout << "cache " << command.dir.string() << "\n"
+              << "  entries  " << stats.entries << " (" << human_bytes(stats.bytes) << ")\n"
+              << "  hits     " << stats.hits << "\n"
+              << "  misses   " << stats.misses << "\n"
+              << "  stores   " << stats.stores << "\n"
+              << "  corrupt  " << stats.corrupt << " (deleted and rebuilt)\n";
+    return 0;
+  }
+  if (command.action == "list") {
+    for (const auto& entry : list_cache_entries(command.dir)) {
+      std::cout << entry.key.substr(0, 16) << "  task " << entry.task_id << "  " << human_bytes(entry.bytes)
+                << "  created " << entry.created << "\n";
+    }
+    return 0;
+  }
+  if (command.action == "gc") {
+    if (command.max_size.empty()) {
+      std::cerr << "flowbench cache gc: give --max-size (e.g. --max-size 500M)\n";
+      return kExitBadInput;
+    }
+    auto max = parse_size(command.max_size);
+    if (!max) {
+      std::cerr << "flowbench cache gc: --max-size: " << max.error().message << "\n";
+      return kExitBadInput;
+    }
+    const GcResult result = collect_garbage(command.dir, *max);
+    std::cout << "removed " << result.removed << " entries, least recently used first: "
+              << human_bytes(result.bytes_before) << " -> " << human_bytes(result.bytes_after) << "\n";
+    return 0;
+  }
+  if (auto cleared = clear_cache(command.dir); !cleared) {
+    std::cerr << "flowbench cache clear: " << cleared.error().message << "\n";
+    return kExitBadInput;
+  }
+  std::cout << "cleared " << command.dir.string() << "\n";
+  return 0;
 }
 
 int do_run(RunRequest request, const std::string& progress) {
@@ -115,6 +190,9 @@ int cli_main(int argc, char** argv) {
   std::string progress = "auto";
   add_run_command(app, request, progress);
 
+  CacheCommand cache_command;
+  add_cache_command(app, cache_command);
+
   std::vector<fs::path> specs;
   auto* validate = app.add_subcommand("validate", "Check workflow specs without running them");
   validate->add_option("spec", specs, "Workflow specs")->required();
@@ -127,6 +205,7 @@ int cli_main(int argc, char** argv) {
   }
   try {
     if (app.got_subcommand("run")) return do_run(request, progress);
+    if (app.got_subcommand("cache")) return do_cache(cache_command);
     return do_validate(specs);
   } catch (const std::exception& e) {
     std::cerr << "flowbench: " << e.what() << "\n";

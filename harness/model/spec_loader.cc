@@ -8,6 +8,7 @@
 
 #include "platform/posix.h"
 #include "util/atomic_file.h"
+#include "util/glob.h"
 
 namespace flowbench {
 namespace fs = std::filesystem;
@@ -147,6 +148,31 @@ std::string parse_error_location(const std::string& text, std::size_t byte) {
   return "line " + std::to_string(line) + ", column " + std::to_string(column);
 }
 
+void check_cache_block(SpecChecker& check, const json& cache, const std::string& path) {
+  check.check_keys(cache, {"inputs", "outputs", "env"}, path);
+  for (const char* field : {"inputs", "outputs", "env"}) {
+    if (!cache.contains(field)) continue;
+    const json& list = cache[field];
+    if (!list.is_array()) {
+      check.problem(path + "/" + field, "must be an array of strings",
+                    std::string("write e.g. \"") + field + "\": [\"" +
+                        (std::string(field) == "env" ? "MY_SETTING" : "out/**") + "\"]");
+      continue;
+    }
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string where = path + "/" + field + "/" + std::to_string(i);
+      if (!list[i].is_string()) {
+        check.problem(where, "must be a string", "quote it");
+      } else if (std::string(field) != "env") {
+        if (auto problem = glob_problem(list[i].get<std::string>()); !problem.empty()) {
+          check.problem(where, "pattern " + list[i].dump() + " " + problem,
+                        "give a pattern relative to the task's folder, without \"..\"");
+        }
+      }
+    }
+  }
+}
+
 void read_command(SpecChecker& check, const json& raw, const std::string& path, Task& task) {
   task.shell = raw.value("shell", false);
   if (raw.contains("shell") && !raw["shell"].is_boolean()) {
@@ -268,6 +294,7 @@ Task read_task(SpecChecker& check, const json& raw, std::size_t index, const jso
       check.problem(path + "/" + block, "must be an object", "see DESIGN.md, \"Workflow spec\"");
     }
   }
+  if (raw.contains("cache") && raw["cache"].is_object()) check_cache_block(check, raw["cache"], path + "/cache");
   task.cache = raw.value("cache", json::object());
   task.quality = raw.value("quality", json::object());
   read_command(check, raw, path, task);

@@ -64,6 +64,8 @@ nlohmann::ordered_json to_json(const Profile& p) {
   out["cpu_sys_ms"] = round3(p.cpu_sys_ms);
   out["max_rss_kb"] = p.max_rss_kb;
   out["cache"] = p.cache;
+  out["cache_key"] = p.cache_key.empty() ? ojson(nullptr) : ojson(p.cache_key);
+  out["original_duration_ms"] = p.original_duration_ms ? ojson(round3(*p.original_duration_ms)) : ojson(nullptr);
   out["ops"] = std::move(ops);
   out["quality"] = std::move(quality);
   out["slot"] = p.slot;
@@ -99,6 +101,10 @@ Expected<Profile> profile_from_json(const json& in, const std::string& where) {
   p.cpu_sys_ms = in.value("cpu_sys_ms", 0.0);
   p.max_rss_kb = in.value("max_rss_kb", 0L);
   p.cache = in.value("cache", std::string("off"));
+  if (in.contains("cache_key") && in["cache_key"].is_string()) p.cache_key = in["cache_key"].get<std::string>();
+  if (in.contains("original_duration_ms") && in["original_duration_ms"].is_number()) {
+    p.original_duration_ms = in["original_duration_ms"].get<double>();
+  }
   p.log_file = in.value("log_file", std::string());
   p.slot = in.value("slot", -1);
   p.time_scale = in.value("time_scale", 1.0);

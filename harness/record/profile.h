@@ -40,6 +40,8 @@ struct Profile {
   double cpu_sys_ms = 0;
   long max_rss_kb = 0;
   std::string cache = "off";    // hit | miss | off
+  std::string cache_key;        // the action's key when the task declares a cache block
+  std::optional<double> original_duration_ms;  // on a hit: what the task took when it ran
   std::vector<Op> ops;
   std::optional<int> quality_passed, quality_failed;
   std::string log_file;         // relative to the run folder

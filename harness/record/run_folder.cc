@@ -77,6 +77,7 @@ void RunFolderWriter::write_run_json(const RunEnd* end) {
       {"mode", settings_.mode},
       {"jobs", settings_.jobs},
       {"cache", settings_.cache},
+      {"cache_dir", settings_.cache_dir.empty() ? json(nullptr) : json(settings_.cache_dir)},
       {"time_scale", settings_.time_scale},
       {"keep_going", settings_.keep_going},
       {"history", settings_.history.empty() ? json(nullptr) : json(settings_.history)},

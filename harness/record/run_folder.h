@@ -21,7 +21,8 @@ struct RunSettings {
   std::size_t jobs = 1;
   double time_scale = 1.0;
   bool keep_going = false;
-  std::string cache = "off";
+  std::string cache = "off";      // off | read-write | read-only
+  std::string cache_dir;          // the action cache's folder, when on
   std::string history;            // the run folder used for expected durations, if any
 };
 

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <map>
 
+#include "cache/run_cache.h"
 #include "exec/local_runner.h"
 #include "model/spec_loader.h"
 #include "platform/posix.h"
@@ -121,7 +122,11 @@ Expected<RunReport> run_workflow(const RunRequest& request, std::ostream& progre
   auto paths = create_run_folder(request.out, run_id);
   if (!paths) return paths.error();
 
+  const fs::path cache_dir = request.cache_dir.empty() ? workflow->spec_dir / ".flowbench" / "cache"
+                                                      : fs::absolute(request.cache_dir);
   RunSettings settings;
+  settings.cache = request.no_cache ? "off" : request.cache_read_only ? "read-only" : "read-write";
+  if (!request.no_cache) settings.cache_dir = cache_dir.string();
   settings.mode = request.mode;
   settings.jobs = jobs;
   settings.time_scale = request.time_scale;
@@ -170,7 +175,12 @@ Expected<RunReport> run_workflow(const RunRequest& request, std::ostream& progre
     }
     return launch;
   };
+  ActionCache action_cache(cache_dir, request.cache_read_only);
+  RunCache run_cache(wf, action_cache, run_paths, request.time_scale,
+                     [&](const Task& task) { return task_environment(task, request, run_paths); },
+                     progress_out);
   SchedulerOptions options;
+  if (!request.no_cache) options.cache = &run_cache;
   options.keep_going = request.keep_going;
   options.kill_on_failure = request.kill_on_failure;
   options.time_scale = request.time_scale;

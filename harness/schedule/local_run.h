@@ -29,6 +29,9 @@ struct RunRequest {
   std::chrono::milliseconds kill_grace{5000};
   ProgressStyle progress = ProgressStyle::kAuto;
   bool json_events = false;
+  std::filesystem::path cache_dir;    // empty: .flowbench/cache beside the spec
+  bool no_cache = false;              // run every task, store nothing
+  bool cache_read_only = false;       // restore hits, store nothing
   std::vector<std::filesystem::path> handler_dirs;  // searched first for programs
 };
 

@@ -102,6 +102,15 @@ void Scheduler::skip(std::size_t task, const std::string& reason) {
 void Scheduler::start_ready() {
   while (!stopping_ && plan_.has_ready() && runner_.can_run_more()) {
     const std::size_t task = plan_.start_next();
+    if (options_.cache) {
+      if (auto restored = options_.cache->try_restore(task)) {
+        // Restored from the cache: it ends here without running, and takes no slot.
+        for (auto* observer : observers_) observer->on_task_start(workflow_.tasks[task], -1, *restored->start_time);
+        notify_finish(task, *restored);
+        plan_.succeeded(task);
+        continue;
+      }
+    }
     int slot = 0;
     while (slot < static_cast<int>(slot_busy_.size()) && slot_busy_[slot]) ++slot;
     if (slot == static_cast<int>(slot_busy_.size())) slot_busy_.push_back(false);
@@ -128,6 +137,7 @@ void Scheduler::finish(const TaskOutcome& outcome) {
   Profile p = profile_from_outcome(workflow_.tasks[task], outcome, log_of_[task], slot,
                                    options_.time_scale);
   if (p.status == TaskStatus::kInterrupted) p.reason = kill_reason_;
+  if (options_.cache) options_.cache->after_run(task, p);
   notify_finish(task, p);
   if (p.status == TaskStatus::kOk) {
     plan_.succeeded(task);

@@ -10,6 +10,7 @@
 #include "model/workflow.h"
 #include "record/observer.h"
 #include "schedule/plan.h"
+#include "schedule/task_cache.h"
 
 namespace flowbench {
 
@@ -18,6 +19,7 @@ struct SchedulerOptions {
   bool kill_on_failure = false;  // fail-fast also kills the tasks still running
   std::chrono::milliseconds tick{250};  // how often observers get on_tick
   double time_scale = 1.0;       // recorded in every profile
+  TaskCache* cache = nullptr;    // restores and stores cacheable tasks, if given
 };
 
 // Builds the Launch for a task (argv, environment, log path).

@@ -12,19 +12,17 @@
 namespace flowbench {
 namespace fs = std::filesystem;
 
-namespace {
-std::string temp_name_for(const fs::path& path) {
+fs::path temporary_sibling(const fs::path& path) {
   // Unique per process and per call, hidden, and recognisable as ours.
   static std::atomic<unsigned> counter{0};
   std::string name(".");
   name += path.filename().string();
   name += ".tmp." + std::to_string(platform::process_id()) + "." + std::to_string(counter++);
-  return name;
+  return path.parent_path() / name;
 }
-}  // namespace
 
 Status write_file_atomically(const fs::path& path, std::string_view content) {
-  const fs::path temp = path.parent_path() / temp_name_for(path);
+  const fs::path temp = temporary_sibling(path);
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
     if (!out) {

@@ -8,6 +8,10 @@
 
 namespace flowbench {
 
+// A hidden name beside `path` that no other process or call uses:
+// ".<name>.tmp.<pid>.<n>". Such names are what a crash can leave behind.
+std::filesystem::path temporary_sibling(const std::filesystem::path& path);
+
 // Writes `content` to a temporary name in the same folder and renames it over `path`.
 // On failure the previous file (if any) is untouched and no temporary is left behind.
 Status write_file_atomically(const std::filesystem::path& path, std::string_view content);
