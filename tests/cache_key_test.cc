@@ -117,3 +117,32 @@ TEST(CacheSizeTest, ParsesSizes) {
 
 }  // namespace
 }  // namespace flowbench
+
+namespace flowbench {
+namespace {
+
+TEST(CacheGcTest, EvictsLeastRecentlyUsedFirst) {
+  testing::TempDir dir;
+  namespace fs = std::filesystem;
+  const auto now = fs::file_time_type::clock::now();
+  // Three entries of 1000 bytes; "bb" was used last, "aa" first.
+  const std::vector<std::pair<std::string, int>> ages = {{"aa11", 300}, {"bb22", 10}, {"cc33", 100}};
+  for (const auto& [key, age] : ages) {
+    const fs::path entry = dir.path() / "entries" / key.substr(0, 2) / key;
+    testing::write_text(entry / "blobs" / "x", std::string(1000, 'x'));
+    testing::write_text(entry / "entry.json", "{}");
+    fs::last_write_time(entry / "entry.json", now - std::chrono::seconds(age));
+  }
+  auto listed = list_cache_entries(dir.path());
+  ASSERT_EQ(listed.size(), 3u);
+  EXPECT_EQ(listed.front().key, "aa11");
+  const GcResult result = collect_garbage(dir.path(), 2100);
+  EXPECT_EQ(result.removed, 1u);
+  EXPECT_FALSE(fs::exists(dir.path() / "entries/aa/aa11"));
+  EXPECT_TRUE(fs::exists(dir.path() / "entries/cc/cc33"));
+  EXPECT_EQ(collect_garbage(dir.path(), 1100).removed, 1u);
+  EXPECT_TRUE(fs::exists(dir.path() / "entries/bb/bb22")) << "the most recently used stays longest";
+}
+
+}  // namespace
+}  // namespace flowbench
