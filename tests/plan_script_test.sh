@@ -4,7 +4,9 @@
 set -euo pipefail
 bin=$1 src=$2
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-"$bin/flowbench" run "$src/fixtures/k1n/workflow.json" --mode sequential --time-scale 0.0005 \
+mkdir "$work/k1n"
+cp -r "$src/fixtures/k1n/workflow.json" "$src/fixtures/k1n/patterns" "$src/fixtures/k1n/templates" "$work/k1n/"
+"$bin/flowbench" run "$work/k1n/workflow.json" --mode sequential --time-scale 0.001 --no-cache \
   --out "$work" --run-id seq -q
 python3 "$src/fixtures/plan/analyze-profiles.py" "$work/seq/profiles" | tee "$work/report.txt"
 grep -q "Tasks Analyzed: 22" "$work/report.txt"

@@ -29,7 +29,8 @@ TEST(SpecLoaderTest, LoadsTheReferenceWorkflow) {
   const Task& codegen = workflow->tasks[7];
   EXPECT_EQ(codegen.id, "8");
   EXPECT_EQ(codegen.name, "codegen");
-  EXPECT_EQ(codegen.executable, bin_path("synth"));
+  EXPECT_EQ(codegen.executable, bin_path("codegen"));
+  EXPECT_EQ(codegen.cache["outputs"][0], "out/gen/**");
   EXPECT_EQ(codegen.env.at("LC_ALL"), "C");
   EXPECT_EQ(codegen.timeout_s, 1800);
   // Tasks 3, 4, 5 wait only for task 2.

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 
 #include "checks.h"
 #include "output.h"
@@ -38,12 +39,16 @@ fs::path staging_for(const fs::path& out) {
   return out.parent_path() / (out.filename().string() + ".staging." + std::to_string(platform::process_id()));
 }
 
+// Removes staging folders left by runs that were killed; a folder whose process still
+// runs belongs to a concurrent run and is left alone.
 void remove_stale_staging(const fs::path& out) {
   std::error_code ec;
   const std::string prefix = out.filename().string() + ".staging.";
-  if (!fs::is_directory(out.parent_path().empty() ? "." : out.parent_path(), ec)) return;
-  for (const auto& entry : fs::directory_iterator(out.parent_path().empty() ? "." : out.parent_path(), ec)) {
-    if (entry.path().filename().string().rfind(prefix, 0) == 0) fs::remove_all(entry.path(), ec);
+  for (const auto& entry : fs::directory_iterator(out.parent_path(), ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    const int pid = std::atoi(name.c_str() + prefix.size());
+    if (!platform::process_alive(pid)) fs::remove_all(entry.path(), ec);
   }
 }
 

@@ -295,6 +295,12 @@ Task read_task(SpecChecker& check, const json& raw, std::size_t index, const jso
     }
   }
   if (raw.contains("cache") && raw["cache"].is_object()) check_cache_block(check, raw["cache"], path + "/cache");
+  if (raw.contains("quality") && raw["quality"].is_object()) {
+    check.check_keys(raw["quality"], {"junit"}, path + "/quality");
+    if (raw["quality"].contains("junit") && !raw["quality"]["junit"].is_string()) {
+      check.problem(path + "/quality/junit", "must be a path (string)", "write e.g. \"out/gen/checks.xml\"");
+    }
+  }
   task.cache = raw.value("cache", json::object());
   task.quality = raw.value("quality", json::object());
   read_command(check, raw, path, task);

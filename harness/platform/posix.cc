@@ -167,4 +167,6 @@ std::optional<Reaped> try_reap(int pid) {
 
 bool signal_group(int pgid, int sig) { return ::kill(-pgid, sig) == 0; }
 
+bool process_alive(int pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM); }
+
 }  // namespace flowbench::platform

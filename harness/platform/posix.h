@@ -67,6 +67,9 @@ Expected<int> spawn_in_own_group(const SpawnRequest& request);
 // Reaps `pid` if it has ended (never blocks).
 std::optional<Reaped> try_reap(int pid);
 
+// True while a process with this pid exists (it may belong to another user).
+bool process_alive(int pid);
+
 // Sends `sig` to every process of the group; false when the group has no process left.
 bool signal_group(int pgid, int sig);
 

@@ -3,6 +3,8 @@
 #include <cctype>
 #include <charconv>
 #include <fstream>
+#include <iterator>
+#include <string>
 
 namespace flowbench {
 
@@ -32,6 +34,32 @@ std::optional<Op> parse_op_line(std::string_view line) {
   if (!name.empty() && name.back() == ':') name.remove_suffix(1);
   if (name.empty()) return std::nullopt;
   return Op{std::string(name), value};
+}
+
+std::optional<QualityCounts> read_junit_counts(const std::filesystem::path& junit) {
+  std::ifstream in(junit, std::ios::binary);
+  if (!in) return std::nullopt;
+  const std::string xml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // A testcase is "<testcase ... />" or "<testcase ...> ... </testcase>"; it failed when
+  // a <failure or <error element comes before its end.
+  QualityCounts counts;
+  std::size_t at = 0;
+  while ((at = xml.find("<testcase", at)) != std::string::npos) {
+    const std::size_t tag_end = xml.find('>', at);
+    if (tag_end == std::string::npos) break;
+    bool failed = false;
+    std::size_t next = tag_end + 1;
+    if (xml[tag_end - 1] != '/') {
+      const std::size_t close = xml.find("</testcase>", tag_end);
+      const std::string body = xml.substr(tag_end, close == std::string::npos ? std::string::npos : close - tag_end);
+      failed = body.find("<failure") != std::string::npos || body.find("<error") != std::string::npos;
+      next = close == std::string::npos ? xml.size() : close;
+    }
+    (failed ? counts.failed : counts.passed) += 1;
+    at = next;
+  }
+  if (counts.passed + counts.failed == 0) return std::nullopt;
+  return counts;
 }
 
 std::vector<Op> scan_ops(const std::filesystem::path& log, std::size_t max_line) {

@@ -15,6 +15,14 @@ namespace flowbench {
 // is dropped; N may have a fraction ("[12.5ms]", "[12.5 ms]").
 std::optional<Op> parse_op_line(std::string_view line);
 
+// Quality counts from a JUnit XML file: testcases that passed, and those with a <failure>
+// or <error>. nullopt when the file cannot be read or holds no testcase.
+struct QualityCounts {
+  int passed = 0;
+  int failed = 0;
+};
+std::optional<QualityCounts> read_junit_counts(const std::filesystem::path& junit);
+
 // Every op in a log file, in order. Reads in fixed-size chunks, so a log of any size
 // costs constant memory; lines longer than `max_line` bytes are passed over.
 std::vector<Op> scan_ops(const std::filesystem::path& log, std::size_t max_line = 4096);

@@ -50,6 +50,15 @@ TempDir::~TempDir() {
   fs::remove_all(path_, ignored);
 }
 
+fs::path copy_reference_workflow(const fs::path& into) {
+  const fs::path from = source_path("fixtures/k1n");
+  fs::create_directories(into);
+  for (const char* part : {"workflow.json", "patterns", "templates", "changes"}) {
+    fs::copy(from / part, into / part, fs::copy_options::recursive);
+  }
+  return into / "workflow.json";
+}
+
 void write_text(const fs::path& path, const std::string& text) {
   if (path.has_parent_path()) fs::create_directories(path.parent_path());
   std::ofstream(path, std::ios::binary) << text;

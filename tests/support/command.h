@@ -39,6 +39,11 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+// Copies the reference workflow (fixtures/k1n: spec, patterns, templates, change-set) into
+// `into` and returns the spec's path there, so a test's run writes nothing into the
+// source tree and concurrent tests never share an output folder.
+std::filesystem::path copy_reference_workflow(const std::filesystem::path& into);
+
 // Writes a text file (creating folders), for specs made inside tests.
 void write_text(const std::filesystem::path& path, const std::string& text);
 std::string read_text(const std::filesystem::path& path);
