@@ -43,7 +43,7 @@ std::vector<std::string> temporaries(const fs::path& root) {
 class CliRunTest : public ::testing::Test {
  protected:
   testing::CommandResult flowbench(std::vector<std::string> args,
-                                   const std::function<void(const std::function<void()>&)>& during = {}) {
+                                   const std::function<void(const testing::SignalSender&)>& during = {}) {
     args.insert(args.begin(), bin_path("flowbench").string());
     return run_command(args, dir_.path(), during);
   }
@@ -146,10 +146,10 @@ TEST_F(CliRunTest, SigintMidRunLeavesAConsistentInterruptedRun) {
   auto result = flowbench(
       {"run", spec_path.string(), "--mode", "sequential", "--time-scale", "0.001", "--no-cache", "--out", "runs",
        "--run-id", "int", "--kill-grace", "1"},
-      [this](const std::function<void()>& interrupt) {
+      [this](const testing::SignalSender& send) {
         const fs::path third = run_dir("int") / "profiles" / "task-3-profile.json";
         for (int i = 0; i < 600 && !fs::exists(third); ++i) std::this_thread::sleep_for(10ms);
-        interrupt();
+        send(SIGINT);
       });
   EXPECT_EQ(result.exit_code, 130) << result.err;
   const json run = read_json(run_dir("int") / "run.json");

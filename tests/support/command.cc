@@ -1,6 +1,7 @@
 #include "support/command.h"
 
 #include <atomic>
+#include <csignal>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -17,7 +18,7 @@ namespace fs = std::filesystem;
 namespace bp = boost::process::v2;
 
 CommandResult run_command(const std::vector<std::string>& argv, const fs::path& cwd,
-                          const std::function<void(const std::function<void()>&)>& while_running) {
+                          const std::function<void(const SignalSender&)>& while_running) {
   TempDir capture;
   const fs::path out = capture.path() / "out";
   const fs::path err = capture.path() / "err";
@@ -25,7 +26,17 @@ CommandResult run_command(const std::vector<std::string>& argv, const fs::path& 
   std::vector<std::string> args(argv.begin() + 1, argv.end());
   bp::process process(io, argv.front(), args, bp::process_stdio{nullptr, out, err},
                       bp::process_start_dir{cwd});
-  if (while_running) while_running([&process] { process.interrupt(); });
+  if (while_running) {
+    while_running([&process](int signal) {
+      if (signal == SIGINT) {
+        process.interrupt();
+      } else if (signal == SIGTERM) {
+        process.request_exit();
+      } else {
+        process.terminate();
+      }
+    });
+  }
   CommandResult result;
   result.exit_code = process.wait();
   result.out = read_text(out);

@@ -15,12 +15,14 @@ struct CommandResult {
   std::string err;
 };
 
-// Runs argv[0] (a path) with the given arguments in `cwd`, stdout and stderr captured.
-// `while_running`, if given, is called once after the start with a function that sends
-// SIGINT to the process.
+// Sends a signal to the running command.
+using SignalSender = std::function<void(int signal)>;
+
+// Runs argv[0] (a path) with the given arguments in `cwd`, stdout and stderr captured
+// (in <cwd>/.. files that are removed). `while_running`, if given, is called once after
+// the start with a function that signals the process.
 CommandResult run_command(const std::vector<std::string>& argv, const std::filesystem::path& cwd,
-                          const std::function<void(const std::function<void()>& interrupt)>&
-                              while_running = {});
+                          const std::function<void(const SignalSender& send)>& while_running = {});
 
 // Paths to what the build made and to the source tree.
 std::filesystem::path bin_path(const std::string& program);
