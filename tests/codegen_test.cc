@@ -102,21 +102,21 @@ TEST_F(CodegenTest, ColdRunGeneratesCompilesChecksAndWrites) {
 }
 
 TEST_F(CodegenTest, EveryVariantWritesTheSameTree) {
-  ASSERT_EQ(run(options("cold")), 0);
+  ASSERT_EQ(run(options("cold")), 0) << err_.str();
   Options jobs = options("jobs");
   jobs.jobs = 4;
-  ASSERT_EQ(run(jobs), 0);
+  ASSERT_EQ(run(jobs), 0) << err_.str();
   Options cached = options("cached");
   cached.template_cache = dir_.path() / "tc";
-  ASSERT_EQ(run(cached), 0);
+  ASSERT_EQ(run(cached), 0) << err_.str();
   fs::remove_all(work() / "cached");
   Summary warm;
-  ASSERT_EQ(run(cached, &warm), 0);
+  ASSERT_EQ(run(cached, &warm), 0) << err_.str();
   EXPECT_EQ(warm.render.from_cache, 100);
   Options incremental = options("cold");
   incremental.incremental = work() / "cold/manifest.json";
   Summary again;
-  ASSERT_EQ(run(incremental, &again), 0);
+  ASSERT_EQ(run(incremental, &again), 0) << err_.str();
   EXPECT_EQ(again.compiled, 0);
   EXPECT_EQ(again.write.written, 0) << "unchanged files are not rewritten";
   const auto reference = tree(work() / "cold");
@@ -125,7 +125,7 @@ TEST_F(CodegenTest, EveryVariantWritesTheSameTree) {
 }
 
 TEST_F(CodegenTest, ChangeSetRecompilesExactlyWhatDependsOnIt) {
-  ASSERT_EQ(run(options("out")), 0);
+  ASSERT_EQ(run(options("out")), 0) << err_.str();
   for (const auto& e : fs::directory_iterator(work() / "changes/patterns")) {
     fs::copy_file(e.path(), work() / "patterns" / e.path().filename(), fs::copy_options::overwrite_existing);
   }
@@ -139,7 +139,7 @@ TEST_F(CodegenTest, ChangeSetRecompilesExactlyWhatDependsOnIt) {
   // The message's header and source change; of the state machine only the source (the
   // new transition uses an existing event, so its header is the same).
   EXPECT_EQ(s.write.written, 3);
-  ASSERT_EQ(run(options("full")), 0);
+  ASSERT_EQ(run(options("full")), 0) << err_.str();
   auto incremental_tree = tree(work() / "out");
   EXPECT_EQ(incremental_tree, tree(work() / "full")) << "incremental output equals a cold build";
 }
@@ -147,11 +147,11 @@ TEST_F(CodegenTest, ChangeSetRecompilesExactlyWhatDependsOnIt) {
 TEST_F(CodegenTest, ChangedTemplateRendersEveryFileUsingItAgain) {
   Options cached = options("out");
   cached.template_cache = dir_.path() / "tc";
-  ASSERT_EQ(run(cached), 0);
+  ASSERT_EQ(run(cached), 0) << err_.str();
   const std::string path = (work() / "templates/state_machine.cc.mustache").string();
   write_text(path, read_text(path) + "// one more byte\n");
   Summary s;
-  ASSERT_EQ(run(cached, &s), 0);
+  ASSERT_EQ(run(cached, &s), 0) << err_.str();
   EXPECT_EQ(s.render.rendered, 10) << "the ten state machine sources, nothing else";
   EXPECT_EQ(s.render.from_cache, 90);
   EXPECT_NE(read_text(work() / "out/state_machine/order_lifecycle.cc").find("// one more byte"), std::string::npos);
@@ -160,7 +160,7 @@ TEST_F(CodegenTest, ChangedTemplateRendersEveryFileUsingItAgain) {
 TEST_F(CodegenTest, CorruptTemplateCacheEntryIsDetectedAndRenderedAgain) {
   Options cached = options("out");
   cached.template_cache = dir_.path() / "tc";
-  ASSERT_EQ(run(cached), 0);
+  ASSERT_EQ(run(cached), 0) << err_.str();
   const auto reference = tree(work() / "out");
   // Flip the last byte of one cache entry.
   fs::path victim;
@@ -172,7 +172,7 @@ TEST_F(CodegenTest, CorruptTemplateCacheEntryIsDetectedAndRenderedAgain) {
   write_text(victim, bytes);
   fs::remove_all(work() / "out");
   Summary s;
-  ASSERT_EQ(run(cached, &s), 0);
+  ASSERT_EQ(run(cached, &s), 0) << err_.str();
   EXPECT_EQ(s.render.corrupt, 1);
   EXPECT_EQ(s.render.rendered, 1);
   EXPECT_NE(err_.str().find("was corrupt"), std::string::npos) << err_.str();
@@ -180,7 +180,7 @@ TEST_F(CodegenTest, CorruptTemplateCacheEntryIsDetectedAndRenderedAgain) {
 }
 
 TEST_F(CodegenTest, CorruptManifestIsReportedAndEverythingCompiled) {
-  ASSERT_EQ(run(options("out")), 0);
+  ASSERT_EQ(run(options("out")), 0) << err_.str();
   const fs::path manifest = work() / "out/manifest.json";
   std::string text = read_text(manifest);
   text.replace(text.find("\"compiled\": true"), 16, "\"compiled\":false");
@@ -188,7 +188,7 @@ TEST_F(CodegenTest, CorruptManifestIsReportedAndEverythingCompiled) {
   Options incremental = options("out");
   incremental.incremental = manifest;
   Summary s;
-  ASSERT_EQ(run(incremental, &s), 0);
+  ASSERT_EQ(run(incremental, &s), 0) << err_.str();
   EXPECT_NE(err_.str().find("does not match its digest"), std::string::npos) << err_.str();
   EXPECT_EQ(s.compiled, 50);
   EXPECT_TRUE(read_manifest(manifest).ok()) << "rebuilt";

@@ -49,7 +49,8 @@ int run(const fs::path& program, const std::vector<std::string>& args, const fs:
 Expected<std::string> compiler_identity(const std::string& compiler) {
   const fs::path path = find_program(compiler);
   if (path.empty()) return Error{"compiler \"" + compiler + "\" not found on PATH; fix: install g++ or pass --compiler"};
-  const fs::path version = fs::temp_directory_path() / ("codegen-cc-version." + text_digest(path.string()).substr(0, 12));
+  // A name of this process's own: concurrent runs must not share it.
+  const fs::path version = temporary_sibling(fs::temp_directory_path() / "codegen-compiler-version");
   const int status = run(path, {"--version"}, version, Capture::kStdout);
   auto text = read_file(version);
   std::error_code ec;
