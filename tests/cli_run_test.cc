@@ -82,7 +82,7 @@ TEST_F(CliRunTest, SequentialReferenceWorkflowWritesTheModelledProfiles) {
   std::vector<std::string> stages;
   for (const auto& op : profiles.at(8)["ops"]) stages.push_back(op["name"]);
   EXPECT_EQ(stages, (std::vector<std::string>{"parse", "template", "compile", "checks", "write"}));
-  EXPECT_EQ(profiles.at(8)["quality"]["passed"], 299);
+  EXPECT_EQ(profiles.at(8)["quality"]["passed"], 401);
   EXPECT_EQ(profiles.at(8)["quality"]["failed"], 1) << "the fixture's one unreachable state";
   EXPECT_EQ(profiles.at(8)["cache"], "off");
   const json run = read_json(run_dir("seq") / "run.json");

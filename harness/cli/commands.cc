@@ -5,7 +5,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include "analyze/series.h"
+#include "analyze/summary.h"
 #include "build_info.h"
+#include "util/atomic_file.h"
 #include "cache/cache_admin.h"
 #include "model/spec_loader.h"
 #include "platform/posix.h"
@@ -162,6 +165,105 @@ int do_run(RunRequest request, const std::string& progress) {
   return end.status == RunStatus::kComplete ? 0 : kExitTasksFailed;
 }
 
+struct AnalyzeCommand {
+  std::vector<fs::path> runs;
+  std::vector<std::string> what_ifs;
+  double time_scale = 0;  // 0: the run's own
+  fs::path json;
+  double unstable = 0.05;
+};
+
+void add_analyze_command(CLI::App& app, AnalyzeCommand& command) {
+  auto* analyze = app.add_subcommand(
+      "analyze", "Analyse a run (writes RUN/summary.json) or the statistics of several runs or series folders");
+  analyze->add_option("runs", command.runs, "Run folders, or series folders holding run folders")->required();
+  analyze->add_option("--what-if", command.what_ifs, "TASK=SECONDS: recompute the critical path, e.g. 8=600s");
+  analyze->add_option("--time-scale", command.time_scale, "Show figures in model units (default: the run's scale)");
+  analyze->add_option("--json", command.json, "Also write the result as JSON here");
+  analyze->add_option("--unstable-mad", command.unstable, "Flag tasks whose MAD exceeds this share of the median")
+      ->capture_default_str();
+}
+
+int write_json(const fs::path& path, const nlohmann::ordered_json& value) {
+  if (path.empty()) return 0;
+  if (auto written = write_file_atomically(path, value.dump(2) + "\n"); !written) {
+    std::cerr << "flowbench: " << written.error().message << "\n";
+    return kExitBadInput;
+  }
+  return 0;
+}
+
+int do_analyze(const AnalyzeCommand& command) {
+  auto runs = load_runs(command.runs);
+  if (!runs) {
+    std::cerr << "flowbench analyze: " << runs.error().message << "\n";
+    return kExitBadInput;
+  }
+  const double scale = command.time_scale > 0 ? command.time_scale : runs->front().time_scale;
+  if (runs->size() == 1) {
+    std::vector<WhatIf> what_ifs;
+    for (const auto& text : command.what_ifs) {
+      auto parsed = parse_what_if(text);
+      if (!parsed) {
+        std::cerr << "flowbench analyze: " << parsed.error().message << "\n";
+        return kExitBadInput;
+      }
+      what_ifs.push_back(*parsed);
+    }
+    auto analysis = analyze_run(runs->front(), what_ifs, scale);
+    if (!analysis) {
+      std::cerr << "flowbench analyze: " << analysis.error().message << "\n";
+      return kExitBadInput;
+    }
+    print_analysis(std::cout, *analysis, scale);
+    const auto summary = summary_json(*analysis, scale);
+    const fs::path summary_file = runs->front().dir / "summary.json";
+    if (int status = write_json(summary_file, summary)) return status;
+    std::cout << "\nSummary saved: " << summary_file.string() << "\n";
+    return write_json(command.json, summary);
+  }
+  if (!command.what_ifs.empty()) {
+    std::cerr << "flowbench analyze: --what-if needs a single run\n";
+    return kExitBadInput;
+  }
+  const auto stats = series_stats(*runs, command.unstable);
+  print_stats(std::cout, stats, runs->size(), scale);
+  return write_json(command.json, stats_json(stats, scale));
+}
+
+struct CompareCommand {
+  fs::path before, after;
+  CompareOptions options;
+  double time_scale = 0;
+  fs::path json;
+};
+
+void add_compare_command(CLI::App& app, CompareCommand& command) {
+  auto* compare = app.add_subcommand("compare", "Compare runs before and after a change, per task and in total");
+  compare->add_option("before", command.before, "A run folder or a series folder")->required();
+  compare->add_option("after", command.after, "A run folder or a series folder")->required();
+  compare->add_option("--noise", command.options.noise, "Relative changes below this are unchanged")
+      ->capture_default_str();
+  compare->add_option("--alpha", command.options.alpha, "Significance level of the Mann-Whitney U test")
+      ->capture_default_str();
+  compare->add_option("--time-scale", command.time_scale, "Show figures in model units (default: the run's scale)");
+  compare->add_option("--json", command.json, "Also write the comparison as JSON here");
+}
+
+int do_compare(const CompareCommand& command) {
+  auto before = load_runs({command.before});
+  auto after = before ? load_runs({command.after}) : before;
+  if (!before || !after) {
+    std::cerr << "flowbench compare: " << (!before ? before : after).error().message << "\n";
+    return kExitBadInput;
+  }
+  const double scale = command.time_scale > 0 ? command.time_scale : before->front().time_scale;
+  const auto changes = compare_runs(*before, *after, command.options);
+  std::cout << before->size() << " runs before, " << after->size() << " after; ";
+  print_changes(std::cout, changes, command.options, scale);
+  return write_json(command.json, changes_json(changes, command.options, scale));
+}
+
 int do_validate(const std::vector<fs::path>& specs) {
   LoadOptions options;
   options.handler_dirs = handler_dirs();
@@ -193,6 +295,11 @@ int cli_main(int argc, char** argv) {
   CacheCommand cache_command;
   add_cache_command(app, cache_command);
 
+  AnalyzeCommand analyze_command;
+  add_analyze_command(app, analyze_command);
+  CompareCommand compare_command;
+  add_compare_command(app, compare_command);
+
   std::vector<fs::path> specs;
   auto* validate = app.add_subcommand("validate", "Check workflow specs without running them");
   validate->add_option("spec", specs, "Workflow specs")->required();
@@ -206,6 +313,8 @@ int cli_main(int argc, char** argv) {
   try {
     if (app.got_subcommand("run")) return do_run(request, progress);
     if (app.got_subcommand("cache")) return do_cache(cache_command);
+    if (app.got_subcommand("analyze")) return do_analyze(analyze_command);
+    if (app.got_subcommand("compare")) return do_compare(compare_command);
     return do_validate(specs);
   } catch (const std::exception& e) {
     std::cerr << "flowbench: " << e.what() << "\n";

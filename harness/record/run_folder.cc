@@ -91,6 +91,19 @@ void RunFolderWriter::write_run_json(const RunEnd* end) {
       {"context", context},
       {"started", iso8601(started_at_)},
   };
+  // The graph as it was run, so analysis never depends on a spec that moved or changed.
+  json graph = json::array();
+  if (workflow_) {
+    for (std::size_t i = 0; i < workflow_->tasks.size(); ++i) {
+      const Task& task = workflow_->tasks[i];
+      json after = json::array();
+      for (std::size_t dep : workflow_->deps[i]) after.push_back(workflow_->tasks[dep].id_json);
+      json node = {{"id", task.id_json}, {"name", task.name}, {"after", after}};
+      if (task.expected_s) node["expected_s"] = *task.expected_s;
+      graph.push_back(std::move(node));
+    }
+  }
+  run["graph"] = std::move(graph);
   if (!end) {
     run["status"] = run_status_name(RunStatus::kRunning);
   } else {

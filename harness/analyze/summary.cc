@@ -1,0 +1,239 @@
+#include "analyze/summary.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+
+namespace flowbench {
+using nlohmann::ordered_json;
+
+namespace {
+
+double duration_of(const TaskRecord& task) { return task.profile ? task.profile->duration_ms : 0.0; }
+
+std::string join(const std::vector<std::string>& ids, const char* separator) {
+  std::string out;
+  for (const auto& id : ids) out += (out.empty() ? "" : separator) + id;
+  return out;
+}
+
+// "12.3 min" (with the unit) in display units: ms measured / scale.
+std::string shown(double ms, double scale) {
+  const double seconds = ms / 1000.0 / scale;
+  char buffer[48];
+  if (seconds >= 120) {
+    std::snprintf(buffer, sizeof buffer, "%.1f min", seconds / 60);
+  } else {
+    std::snprintf(buffer, sizeof buffer, "%.1f s", seconds);
+  }
+  return buffer;
+}
+
+}  // namespace
+
+Expected<WhatIf> parse_what_if(const std::string& text) {
+  const auto eq = text.find('=');
+  std::string value = eq == std::string::npos ? "" : text.substr(eq + 1);
+  if (!value.empty() && value.back() == 's') value.pop_back();
+  char* end = nullptr;
+  const double seconds = value.empty() ? -1 : std::strtod(value.c_str(), &end);
+  if (eq == 0 || eq == std::string::npos || !end || *end != '\0' || seconds < 0) {
+    return Error{"--what-if " + text + ": write TASK=SECONDS, e.g. --what-if 8=600s"};
+  }
+  return WhatIf{text.substr(0, eq), seconds};
+}
+
+PathResult critical_path(const RunRecord& run, const std::vector<double>& durations_ms) {
+  const std::size_t n = run.tasks.size();
+  const std::vector<std::size_t> order = stable_topological_order(run.deps);
+  std::vector<double> finish(n, 0);
+  std::vector<std::optional<std::size_t>> via(n);
+  for (std::size_t task : order) {
+    double start = 0;
+    for (std::size_t dep : run.deps[task]) {
+      if (finish[dep] > start) {
+        start = finish[dep];
+        via[task] = dep;
+      }
+    }
+    finish[task] = start + durations_ms[task];
+  }
+  PathResult result;
+  if (n == 0) return result;
+  std::size_t last = static_cast<std::size_t>(std::max_element(finish.begin(), finish.end()) - finish.begin());
+  result.length_ms = finish[last];
+  for (std::optional<std::size_t> at = last; at; at = via[*at]) result.tasks.push_back(run.tasks[*at].id);
+  std::reverse(result.tasks.begin(), result.tasks.end());
+  return result;
+}
+
+Expected<RunAnalysis> analyze_run(const RunRecord& run, const std::vector<WhatIf>& what_ifs, double display_scale) {
+  RunAnalysis a;
+  a.run = &run;
+  std::vector<double> durations;
+  for (std::size_t i = 0; i < run.tasks.size(); ++i) {
+    durations.push_back(duration_of(run.tasks[i]));
+    if (run.tasks[i].profile) {
+      a.total_ms += durations.back();
+      ++a.task_count;
+      a.by_duration.push_back(i);
+    }
+  }
+  std::stable_sort(a.by_duration.begin(), a.by_duration.end(),
+                   [&](std::size_t l, std::size_t r) { return durations[l] > durations[r]; });
+  for (std::size_t i : a.by_duration) {
+    const double pct = a.total_ms > 0 ? durations[i] / a.total_ms * 100 : 0;
+    if (pct > 10) a.critical_tasks.push_back(run.tasks[i].id);
+    if (pct > 5 && pct <= 10) a.major_tasks.push_back(run.tasks[i].id);
+  }
+  a.path = critical_path(run, durations);
+  a.makespan_ms = run.makespan_ms;
+  a.parallelism = a.makespan_ms > 0 ? a.total_ms / a.makespan_ms : 0;
+  for (int workers : {1, 2, 4}) {
+    a.lower_bounds.push_back({std::to_string(workers), std::max(a.path.length_ms, a.total_ms / workers)});
+  }
+  a.lower_bounds.push_back({"unlimited", a.path.length_ms});
+  // Tasks that wait for exactly the same tasks can all run at once.
+  std::map<std::vector<std::size_t>, std::vector<std::size_t>> groups;
+  for (std::size_t i = 0; i < run.tasks.size(); ++i) {
+    std::vector<std::size_t> key = run.deps[i];
+    std::sort(key.begin(), key.end());
+    groups[key].push_back(i);
+  }
+  for (const auto& [after, members] : groups) {
+    if (members.size() < 2) continue;
+    SiblingSet set;
+    for (std::size_t dep : after) set.after.push_back(run.tasks[dep].id);
+    for (std::size_t m : members) {
+      set.tasks.push_back(run.tasks[m].id);
+      set.sequential_ms += durations[m];
+      set.parallel_ms = std::max(set.parallel_ms, durations[m]);
+    }
+    a.siblings.push_back(std::move(set));
+  }
+  if (!what_ifs.empty()) {
+    std::vector<double> changed = durations;
+    for (const auto& w : what_ifs) {
+      auto index = run.index_of(w.id);
+      if (!index) return Error{"--what-if " + w.id + ": no task with that id in " + run.dir.string()};
+      changed[*index] = w.seconds * 1000.0 * display_scale;
+    }
+    a.what_ifs = what_ifs;
+    a.what_if_path = critical_path(run, changed);
+    for (std::size_t i = 0; i < run.tasks.size(); ++i) {
+      if (run.tasks[i].profile) a.what_if_total_ms += changed[i];
+    }
+  }
+  return a;
+}
+
+ordered_json summary_json(const RunAnalysis& a, double display_scale) {
+  const RunRecord& run = *a.run;
+  ordered_json out;
+  const TaskRecord* slowest = a.by_duration.empty() ? nullptr : &run.tasks[a.by_duration.front()];
+  auto plan_id = [&](const std::string& id) -> ordered_json {
+    auto index = run.index_of(id);
+    return index && run.tasks[*index].profile ? ordered_json(run.tasks[*index].profile->task_id) : ordered_json(id);
+  };
+  out["total_duration_ms"] = a.total_ms;
+  out["total_duration_min"] = a.total_ms / 60000;
+  out["task_count"] = a.task_count;
+  out["slowest_task_id"] = slowest ? ordered_json(slowest->profile->task_id) : ordered_json(nullptr);
+  out["slowest_task_duration_min"] = slowest ? slowest->profile->duration_ms / 60000 : 0.0;
+  out["critical_path_tasks"] = ordered_json::array();
+  for (const auto& id : a.critical_tasks) out["critical_path_tasks"].push_back(plan_id(id));
+  out["major_path_tasks"] = ordered_json::array();
+  for (const auto& id : a.major_tasks) out["major_path_tasks"].push_back(plan_id(id));
+  out["schema"] = "flowbench.summary/1";
+  out["run_id"] = run.run_id;
+  out["status"] = run.status;
+  out["time_scale"] = run.time_scale;
+  out["display_scale"] = display_scale;
+  out["makespan_ms"] = a.makespan_ms;
+  out["parallelism"] = a.parallelism;
+  ordered_json path_ids = ordered_json::array();
+  for (const auto& id : a.path.tasks) path_ids.push_back(plan_id(id));
+  out["graph_critical_path"] = {{"tasks", path_ids}, {"length_ms", a.path.length_ms}};
+  ordered_json bounds = ordered_json::object();
+  for (const auto& [workers, ms] : a.lower_bounds) bounds[workers] = ms;
+  out["makespan_lower_bound_ms"] = bounds;
+  ordered_json siblings = ordered_json::array();
+  for (const auto& s : a.siblings) {
+    siblings.push_back({{"tasks", s.tasks}, {"after", s.after}, {"sequential_ms", s.sequential_ms},
+                        {"parallel_ms", s.parallel_ms}, {"saving_ms", s.sequential_ms - s.parallel_ms}});
+  }
+  out["parallel_sets"] = siblings;
+  if (a.what_if_path) {
+    ordered_json changes = ordered_json::object();
+    for (const auto& w : a.what_ifs) changes[w.id] = w.seconds;
+    out["what_if"] = {{"seconds", changes},
+                      {"critical_path", a.what_if_path->tasks},
+                      {"critical_path_ms", a.what_if_path->length_ms},
+                      {"total_duration_ms", a.what_if_total_ms}};
+  }
+  return out;
+}
+
+void print_analysis(std::ostream& out, const RunAnalysis& a, double scale) {
+  const RunRecord& run = *a.run;
+  const std::string rule(70, '=');
+  const std::string thin(70, '-');
+  char line[256];
+  out << rule << "\nRUN ANALYSIS: " << run.run_id << " (" << run.workflow << ", " << run.status << ")\n" << rule << "\n";
+  if (scale != 1.0) out << "Model units: measured time / " << scale << "\n";
+  out << "Total Duration: " << shown(a.total_ms, scale) << " (sum of " << a.task_count << " tasks)\n";
+  std::snprintf(line, sizeof line, "%.2f", a.parallelism);
+  out << "Makespan:       " << shown(a.makespan_ms, scale) << " (parallelism " << line << ")\n\nTOP 10 SLOWEST TASKS:\n"
+      << thin << "\n";
+  std::snprintf(line, sizeof line, "%-5s %-6s %-26s %12s %10s  %s\n", "Rank", "Task", "Name", "Duration", "% Total", "Class");
+  out << line << thin << "\n";
+  for (std::size_t rank = 0; rank < a.by_duration.size() && rank < 10; ++rank) {
+    const TaskRecord& task = run.tasks[a.by_duration[rank]];
+    const double pct = a.total_ms > 0 ? task.profile->duration_ms / a.total_ms * 100 : 0;
+    std::snprintf(line, sizeof line, "%-5zu %-6s %-26.26s %12s %9.1f%%  %s\n", rank + 1, task.id.c_str(),
+                  task.name.c_str(), shown(task.profile->duration_ms, scale).c_str(), pct,
+                  pct > 10 ? "CRITICAL" : pct > 5 ? "Major" : "Normal");
+    out << line;
+  }
+  out << "\nRECOMMENDATIONS (from the graph):\n" << thin << "\n";
+  out << "Critical path: " << join(a.path.tasks, " -> ") << " = " << shown(a.path.length_ms, scale) << "\n";
+  out << "Makespan lower bound max(critical path, work / workers):";
+  for (const auto& [workers, ms] : a.lower_bounds) out << "  " << workers << ": " << shown(ms, scale);
+  out << "\nMeasured makespan: " << shown(a.makespan_ms, scale);
+  if (!a.lower_bounds.empty()) {
+    const double bound = a.lower_bounds.back().second;
+    if (bound > 0) {
+      std::snprintf(line, sizeof line, " (%.1f%% above the unlimited-workers bound)\n", (a.makespan_ms / bound - 1) * 100);
+      out << line;
+    } else {
+      out << "\n";
+    }
+  }
+  for (const auto& s : a.siblings) {
+    out << "Tasks " << join(s.tasks, ", ") << " wait only for " << (s.after.empty() ? "nothing" : join(s.after, ", "))
+        << ": in parallel they take " << shown(s.parallel_ms, scale) << " instead of " << shown(s.sequential_ms, scale)
+        << " (saves " << shown(s.sequential_ms - s.parallel_ms, scale) << ")\n";
+  }
+  if (a.what_if_path) {
+    out << "What if";
+    for (const auto& w : a.what_ifs) out << " task " << w.id << " took " << w.seconds << " s";
+    out << ": critical path " << join(a.what_if_path->tasks, " -> ") << " = " << shown(a.what_if_path->length_ms, scale)
+        << "; sequential total " << shown(a.what_if_total_ms, scale) << "\n";
+  }
+  for (const auto& task : run.tasks) {
+    if (!task.profile || task.profile->ops.empty()) continue;
+    double ops_total = 0;
+    for (const auto& op : task.profile->ops) ops_total += op.duration_ms;
+    out << "\nTask " << task.id << " (" << task.name << ") breakdown:\n";
+    for (const auto& op : task.profile->ops) {
+      std::snprintf(line, sizeof line, "  %-24s %10.1f ms %6.1f%%\n", op.name.c_str(), op.duration_ms,
+                    ops_total > 0 ? op.duration_ms / ops_total * 100 : 0);
+      out << line;
+    }
+    std::snprintf(line, sizeof line, "  %-24s %10.1f ms\n", "TOTAL", ops_total);
+    out << line;
+  }
+}
+
+}  // namespace flowbench

@@ -1,0 +1,68 @@
+// One run analysed: the plan's figures computed, and what the graph allows.
+#pragma once
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "analyze/run_data.h"
+
+namespace flowbench {
+
+// "--what-if 8=600s": task 8 takes 600 s (in the units shown: model seconds when the run
+// has a time scale).
+struct WhatIf {
+  std::string id;
+  double seconds = 0;
+};
+// Parses "ID=Ns" / "ID=N" (seconds); the error says what to write.
+Expected<WhatIf> parse_what_if(const std::string& text);
+
+struct PathResult {
+  std::vector<std::string> tasks;  // ids along the heaviest path, in execution order
+  double length_ms = 0;
+};
+
+// The heaviest path through the graph with these task durations (ms).
+PathResult critical_path(const RunRecord& run, const std::vector<double>& durations_ms);
+
+struct SiblingSet {
+  std::vector<std::string> tasks;  // tasks waiting for exactly the same tasks
+  std::vector<std::string> after;
+  double sequential_ms = 0;        // their durations added up
+  double parallel_ms = 0;          // the longest of them
+};
+
+struct RunAnalysis {
+  const RunRecord* run = nullptr;
+  // The plan's figures (analyze-profiles.py's meaning).
+  double total_ms = 0;                       // sum of task durations
+  std::size_t task_count = 0;                // tasks with a profile
+  std::vector<std::size_t> by_duration;      // task indexes, slowest first
+  std::vector<std::string> critical_tasks;   // over 10% of the total
+  std::vector<std::string> major_tasks;      // over 5%, at most 10%
+  // From the graph.
+  PathResult path;
+  double makespan_ms = 0;
+  double parallelism = 0;                    // total / makespan
+  std::vector<std::pair<std::string, double>> lower_bounds;  // workers -> ms: max(path, total/p)
+  std::vector<SiblingSet> siblings;
+  std::vector<WhatIf> what_ifs;
+  std::optional<PathResult> what_if_path;    // with the what-ifs applied
+  double what_if_total_ms = 0;
+};
+
+// Analyses a run; what-ifs are in display units (seconds / display_scale measured).
+Expected<RunAnalysis> analyze_run(const RunRecord& run, const std::vector<WhatIf>& what_ifs, double display_scale);
+
+// summary.json: the plan's keys first (same values as its script), then flowbench's.
+nlohmann::ordered_json summary_json(const RunAnalysis& analysis, double display_scale);
+
+// The plan's report, computed: totals, top 10 with share and class, the critical path,
+// lower bounds, sibling sets, what-ifs, and every task's sub-operation breakdown.
+void print_analysis(std::ostream& out, const RunAnalysis& analysis, double display_scale);
+
+}  // namespace flowbench
