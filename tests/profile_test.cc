@@ -21,6 +21,8 @@ Profile sample() {
   p.log_file = "logs/task-8.log";
   p.slot = 1;
   p.time_scale = 0.001;
+  p.quality_passed = 401;
+  p.quality_failed = 1;
   return p;
 }
 
@@ -52,6 +54,8 @@ TEST(ProfileTest, RoundTrips) {
   EXPECT_EQ(back->duration_ms, 500.25);
   EXPECT_EQ(back->ops.size(), 2u);
   EXPECT_EQ(back->time_scale, 0.001);
+  EXPECT_EQ(back->quality_passed, 401);
+  EXPECT_EQ(back->quality_failed, 1);
 }
 
 TEST(ProfileTest, TruncatedProfileIsRejectedNamingFileAndField) {

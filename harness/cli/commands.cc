@@ -2,12 +2,14 @@
 
 #include <cstdio>
 #include <iostream>
+#include <sstream>
 
 #include <CLI/CLI.hpp>
 
 #include "analyze/series.h"
 #include "analyze/summary.h"
 #include "build_info.h"
+#include "report/completion_report.h"
 #include "util/atomic_file.h"
 #include "cache/cache_admin.h"
 #include "model/spec_loader.h"
@@ -264,6 +266,93 @@ int do_compare(const CompareCommand& command) {
   return write_json(command.json, changes_json(changes, command.options, scale));
 }
 
+struct ReportCommand {
+  std::vector<fs::path> before, after;
+  std::vector<std::string> variants;
+  std::string focus_task, phase, title = "Completion report";
+  double time_scale = 0;
+  fs::path output;
+  bool no_plots = false;
+};
+
+void add_report_command(CLI::App& app, ReportCommand& command) {
+  auto* report = app.add_subcommand("report", "Write a before/after completion report (Markdown, with plots)");
+  report->add_option("--before", command.before, "Baseline run or series folders")->required();
+  report->add_option("--after", command.after, "Optimized run or series folders")->required();
+  report->add_option("--variant", command.variants, "NAME=FOLDER[,FOLDER...]: another variant to compare");
+  report->add_option("--focus-task", command.focus_task, "A task reported on its own (default: the slowest)");
+  report->add_option("--phase", command.phase, "ID,ID,...: tasks reported as one phase (default: 3,4,5-like set)");
+  report->add_option("--title", command.title, "The report's title")->capture_default_str();
+  report->add_option("--time-scale", command.time_scale, "Model-time scale (default: the runs' own)");
+  report->add_option("-o,--output", command.output, "The Markdown file to write, e.g. reports/phase5.md")->required();
+  report->add_flag("--no-plots", command.no_plots, "Do not draw plots (tools/plot.py, python3-matplotlib)");
+}
+
+std::vector<std::string> split_commas(const std::string& text) {
+  std::vector<std::string> parts;
+  std::stringstream stream(text);
+  for (std::string part; std::getline(stream, part, ',');) {
+    if (!part.empty()) parts.push_back(part);
+  }
+  return parts;
+}
+
+int do_report(const ReportCommand& command) {
+  ReportInput input;
+  input.title = command.title;
+  auto before = load_runs(command.before);
+  auto after = before ? load_runs(command.after) : before;
+  if (!before || !after) {
+    std::cerr << "flowbench report: " << (!before ? before : after).error().message << "\n";
+    return kExitBadInput;
+  }
+  input.before = std::move(*before);
+  input.after = std::move(*after);
+  for (const auto& variant : command.variants) {
+    const auto eq = variant.find('=');
+    std::vector<fs::path> folders;
+    if (eq != std::string::npos) {
+      for (const auto& part : split_commas(variant.substr(eq + 1))) folders.emplace_back(part);
+    }
+    if (eq == std::string::npos || eq == 0 || folders.empty()) {
+      std::cerr << "flowbench report: --variant " << variant << ": write NAME=FOLDER[,FOLDER...]\n";
+      return kExitBadInput;
+    }
+    auto runs = load_runs(folders);
+    if (!runs) {
+      std::cerr << "flowbench report: " << runs.error().message << "\n";
+      return kExitBadInput;
+    }
+    input.variants.push_back({variant.substr(0, eq), std::move(*runs)});
+  }
+  input.display_scale = command.time_scale > 0 ? command.time_scale : input.before.front().time_scale;
+  input.focus_task = command.focus_task;
+  input.phase = split_commas(command.phase);
+  choose_report_defaults(input);
+  // The timelines outline the critical path from each run's summary.json.
+  for (const auto* side : {&input.before, &input.after}) {
+    if (side->empty()) continue;
+    if (auto analysis = analyze_run(side->front(), {}, input.display_scale)) {
+      write_json(side->front().dir / "summary.json", summary_json(*analysis, input.display_scale));
+    }
+  }
+  const fs::path report_dir = fs::absolute(command.output).parent_path();
+  std::error_code ec;
+  fs::create_directories(report_dir, ec);
+  if (!command.no_plots) {
+    const fs::path plots = report_dir / (command.output.stem().string() + "_plots");
+    draw_report_plots(input, platform::self_executable().parent_path() / "plot.py", plots, report_dir, std::cerr);
+  }
+  std::ostringstream text;
+  write_completion_report(text, input);
+  if (auto written = write_file_atomically(command.output, text.str()); !written) {
+    std::cerr << "flowbench report: " << written.error().message << "\n";
+    return kExitBadInput;
+  }
+  std::cout << "report: " << command.output.string() << "\n";
+  return 0;
+}
+
 int do_validate(const std::vector<fs::path>& specs) {
   LoadOptions options;
   options.handler_dirs = handler_dirs();
@@ -300,6 +389,9 @@ int cli_main(int argc, char** argv) {
   CompareCommand compare_command;
   add_compare_command(app, compare_command);
 
+  ReportCommand report_command;
+  add_report_command(app, report_command);
+
   std::vector<fs::path> specs;
   auto* validate = app.add_subcommand("validate", "Check workflow specs without running them");
   validate->add_option("spec", specs, "Workflow specs")->required();
@@ -315,6 +407,7 @@ int cli_main(int argc, char** argv) {
     if (app.got_subcommand("cache")) return do_cache(cache_command);
     if (app.got_subcommand("analyze")) return do_analyze(analyze_command);
     if (app.got_subcommand("compare")) return do_compare(compare_command);
+    if (app.got_subcommand("report")) return do_report(report_command);
     return do_validate(specs);
   } catch (const std::exception& e) {
     std::cerr << "flowbench: " << e.what() << "\n";

@@ -165,6 +165,16 @@ std::optional<Reaped> try_reap(int pid) {
   return reaped;
 }
 
+Expected<int> run_and_wait(const std::filesystem::path& executable, const std::vector<std::string>& argv,
+                           const std::filesystem::path& log) {
+  auto pid = spawn_in_own_group({executable, argv, environment(), std::filesystem::current_path(), log});
+  if (!pid) return pid.error();
+  int status = 0;
+  while (::waitpid(*pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 bool signal_group(int pgid, int sig) { return ::kill(-pgid, sig) == 0; }
 
 bool process_alive(int pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM); }

@@ -64,6 +64,11 @@ struct SpawnRequest {
 // stdout+stderr to the log file. Returns its pid (which is also its group id).
 Expected<int> spawn_in_own_group(const SpawnRequest& request);
 
+// Runs a program to its end (stdin /dev/null, stdout+stderr to `log`); its exit code, or
+// 128+signal when killed, or an error when it could not start.
+Expected<int> run_and_wait(const std::filesystem::path& executable, const std::vector<std::string>& argv,
+                           const std::filesystem::path& log);
+
 // Reaps `pid` if it has ended (never blocks).
 std::optional<Reaped> try_reap(int pid);
 

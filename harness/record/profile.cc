@@ -109,6 +109,11 @@ Expected<Profile> profile_from_json(const json& in, const std::string& where) {
   p.slot = in.value("slot", -1);
   p.time_scale = in.value("time_scale", 1.0);
   if (in.contains("reason") && in["reason"].is_string()) p.reason = in["reason"].get<std::string>();
+  if (in.contains("quality") && in["quality"].is_object()) {
+    const json& q = in["quality"];
+    if (q.contains("passed") && q["passed"].is_number_integer()) p.quality_passed = q["passed"].get<int>();
+    if (q.contains("failed") && q["failed"].is_number_integer()) p.quality_failed = q["failed"].get<int>();
+  }
   if (in.contains("ops") && in["ops"].is_array()) {
     for (const auto& op : in["ops"]) {
       if (!op.is_object() || !op.contains("name") || !op["name"].is_string() ||

@@ -1,0 +1,274 @@
+#include "report/completion_report.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <optional>
+
+#include "analyze/series.h"
+#include "analyze/stats.h"
+#include "analyze/summary.h"
+#include "build_info.h"
+#include "platform/posix.h"
+
+namespace flowbench {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string minutes(double ms, double scale) {
+  char buffer[32];
+  if (scale != 1.0) {
+    std::snprintf(buffer, sizeof buffer, "%.1f min", ms / 60000.0 / scale);
+  } else {
+    std::snprintf(buffer, sizeof buffer, "%.2f s", ms / 1000.0);
+  }
+  return buffer;
+}
+
+// One metric's samples over runs.
+struct Metric {
+  std::vector<double> samples;
+  bool empty() const { return samples.empty(); }
+  double med() const { return median(samples); }
+};
+
+Metric makespans(const std::vector<RunRecord>& runs) {
+  Metric m;
+  for (const auto& run : runs) m.samples.push_back(run.makespan_ms);
+  return m;
+}
+
+Metric task_durations(const std::vector<RunRecord>& runs, const std::string& id) {
+  Metric m;
+  for (const auto& run : runs) {
+    auto index = run.index_of(id);
+    if (index && run.tasks[*index].profile) m.samples.push_back(run.tasks[*index].profile->duration_ms);
+  }
+  return m;
+}
+
+// From the first start to the last end of the phase's tasks.
+Metric phase_spans(const std::vector<RunRecord>& runs, const std::vector<std::string>& phase) {
+  Metric m;
+  for (const auto& run : runs) {
+    std::optional<SystemTime> first, last;
+    for (const auto& id : phase) {
+      auto index = run.index_of(id);
+      if (!index || !run.tasks[*index].profile || !run.tasks[*index].profile->start_time) continue;
+      const Profile& p = *run.tasks[*index].profile;
+      if (!first || *p.start_time < *first) first = p.start_time;
+      if (!last || *p.end_time > *last) last = p.end_time;
+    }
+    if (first) m.samples.push_back(std::chrono::duration<double, std::milli>(*last - *first).count());
+  }
+  return m;
+}
+
+// Quality pass rate per run (passed / all checks of every task reporting quality).
+Metric quality_rates(const std::vector<RunRecord>& runs) {
+  Metric m;
+  for (const auto& run : runs) {
+    int passed = 0, total = 0;
+    for (const auto& task : run.tasks) {
+      if (task.profile && task.profile->quality_passed) {
+        passed += *task.profile->quality_passed;
+        total += *task.profile->quality_passed + task.profile->quality_failed.value_or(0);
+      }
+    }
+    if (total > 0) m.samples.push_back(100.0 * passed / total);
+  }
+  return m;
+}
+
+std::string describe(const Metric& m, double scale, bool percent = false) {
+  if (m.empty()) return "not measured";
+  auto fmt = [&](double v) {
+    char buffer[32];
+    if (percent) {
+      std::snprintf(buffer, sizeof buffer, "%.1f%%", v);
+      return std::string(buffer);
+    }
+    return minutes(v, scale);
+  };
+  std::string text = fmt(m.med());
+  if (m.samples.size() == 1) return text + " (1 run)";
+  if (auto ci = median_ci95(m.samples)) {
+    return text + " (95% CI " + fmt(ci->low) + " – " + fmt(ci->high) + ", n=" + std::to_string(m.samples.size()) + ")";
+  }
+  const auto [lo, hi] = std::minmax_element(m.samples.begin(), m.samples.end());
+  return text + " (range " + fmt(*lo) + " – " + fmt(*hi) + ", n=" + std::to_string(m.samples.size()) + ")";
+}
+
+std::string change(const Metric& before, const Metric& after, bool percent_points = false) {
+  if (before.empty() || after.empty()) return "–";
+  char buffer[96];
+  if (percent_points) {
+    std::snprintf(buffer, sizeof buffer, "%+.1f points", after.med() - before.med());
+    return buffer;
+  }
+  const double rel = before.med() > 0 ? after.med() / before.med() - 1 : 0;
+  std::snprintf(buffer, sizeof buffer, "%+.1f%%", rel * 100);
+  std::string text = buffer;
+  if (before.samples.size() >= 5 && after.samples.size() >= 5) {
+    std::snprintf(buffer, sizeof buffer, " (Mann-Whitney p = %.4f)", mann_whitney_u(before.samples, after.samples).p_value);
+    text += buffer;
+  }
+  return text;
+}
+
+std::string join(const std::vector<std::string>& ids, const char* separator) {
+  std::string out;
+  for (const auto& id : ids) out += (out.empty() ? "" : separator) + id;
+  return out;
+}
+
+std::string task_name(const std::vector<RunRecord>& runs, const std::string& id) {
+  auto index = runs.front().index_of(id);
+  return index ? runs.front().tasks[*index].name : id;
+}
+
+}  // namespace
+
+void choose_report_defaults(ReportInput& input) {
+  if (input.before.empty()) return;
+  auto analysis = analyze_run(input.before.front(), {}, input.display_scale);
+  if (!analysis) return;
+  if (input.focus_task.empty() && !analysis->by_duration.empty()) {
+    input.focus_task = input.before.front().tasks[analysis->by_duration.front()].id;
+  }
+  if (input.phase.empty() && !analysis->siblings.empty()) input.phase = analysis->siblings.front().tasks;
+}
+
+void write_completion_report(std::ostream& out, const ReportInput& in) {
+  const double scale = in.display_scale;
+  const RunRecord& measured = in.after.empty() ? in.before.front() : in.after.front();
+  const auto& ctx = measured.context;
+  out << "# " << in.title << "\n\n";
+  out << "Generated by flowbench " << kVersion << " from " << in.before.size() << " baseline and " << in.after.size()
+      << " optimized runs of `" << measured.workflow << "`. Measured on " << ctx.value("host", "?") << " ("
+      << ctx.value("cpus", 0) << " CPUs, " << ctx.value("kernel", "?") << ", " << ctx.value("compiler", "?")
+      << ", flowbench " << ctx.value("flowbench_version", "?") << " at commit " << ctx.value("git_commit", "?")
+      << "), " << (ctx.value("mode", "") == "" ? "" : "optimized runs in mode " + ctx.value("mode", "") + ", ")
+      << "report written " << iso8601(std::chrono::system_clock::now()) << ".\n\n";
+  if (scale != 1.0) {
+    out << "Durations are in model minutes: measured time divided by the time scale " << scale
+        << " (the real Task 8 handler's time is not scaled: it is what the work took).\n\n";
+  }
+  const Metric quality_before = quality_rates(in.before), quality_after = quality_rates(in.after);
+  const Metric total_before = makespans(in.before), total_after = makespans(in.after);
+  const Metric focus_before = task_durations(in.before, in.focus_task), focus_after = task_durations(in.after, in.focus_task);
+  const Metric phase_before = phase_spans(in.before, in.phase), phase_after = phase_spans(in.after, in.phase);
+  out << "## Results\n\n| Metric | Baseline | Optimized | Change |\n|---|---|---|---|\n";
+  out << "| Total (makespan) | " << describe(total_before, scale) << " | " << describe(total_after, scale) << " | "
+      << change(total_before, total_after) << " |\n";
+  if (!in.focus_task.empty()) {
+    out << "| Task " << in.focus_task << " (" << task_name(in.before, in.focus_task) << ") | "
+        << describe(focus_before, scale) << " | " << describe(focus_after, scale) << " | "
+        << change(focus_before, focus_after) << " |\n";
+  }
+  if (!in.phase.empty()) {
+    out << "| Tasks " << join(in.phase, ", ") << " (first start to last end) | " << describe(phase_before, scale)
+        << " | " << describe(phase_after, scale) << " | " << change(phase_before, phase_after) << " |\n";
+  }
+  out << "| Quality pass rate | " << describe(quality_before, scale, true) << " | "
+      << describe(quality_after, scale, true) << " | " << change(quality_before, quality_after, true) << " |\n\n";
+
+  if (!in.variants.empty()) {
+    out << "## Each variant against the baseline\n\n| Variant | Total | Saving | Task " << in.focus_task
+        << " | Saving |\n|---|---|---|---|---|\n";
+    for (const auto& [name, runs] : in.variants) {
+      const Metric total = makespans(runs), focus = task_durations(runs, in.focus_task);
+      out << "| " << name << " | " << describe(total, scale) << " | "
+          << (total.empty() ? "–" : minutes(total_before.med() - total.med(), scale)) << " | " << describe(focus, scale)
+          << " | " << (focus.empty() || focus_before.empty() ? "–" : minutes(focus_before.med() - focus.med(), scale))
+          << " |\n";
+    }
+    out << "\n";
+  }
+
+  out << "## Success criteria\n\n";
+  out << "No budgets were judged in this report; `flowbench gate` checks a budgets file against the same runs.\n\n";
+
+  out << "## Critical path\n\n";
+  for (const auto* side : {&in.before, &in.after}) {
+    if (side->empty()) continue;
+    auto analysis = analyze_run(side->front(), {}, scale);
+    if (!analysis) continue;
+    out << "- " << (side == &in.before ? "Baseline" : "Optimized") << " (run " << side->front().run_id
+        << "): " << join(analysis->path.tasks, " → ") << " = " << minutes(analysis->path.length_ms, scale)
+        << "; measured makespan " << minutes(analysis->makespan_ms, scale) << "\n";
+  }
+  out << "\n## Per task (medians)\n\n| Task | Name | Baseline | Optimized | Change | p | Verdict |\n"
+      << "|---|---|---|---|---|---|---|\n";
+  for (const auto& c : compare_runs(in.before, in.after, CompareOptions{})) {
+    char p[16] = "–";
+    if (c.p_value) std::snprintf(p, sizeof p, "%.4f", *c.p_value);
+    char rel[16];
+    std::snprintf(rel, sizeof rel, "%+.1f%%", c.change * 100);
+    out << "| " << c.id << " | " << c.name << " | " << minutes(c.before_ms, scale) << " | " << minutes(c.after_ms, scale)
+        << " | " << rel << " | " << p << " | " << c.verdict << " |\n";
+  }
+  if (!in.plots.empty()) {
+    out << "\n## Plots\n\n";
+    for (const auto& [caption, path] : in.plots) out << "### " << caption << "\n\n![" << caption << "](" << path << ")\n\n";
+  }
+}
+
+void draw_report_plots(ReportInput& in, const fs::path& plot_script, const fs::path& folder, const fs::path& report_dir,
+                       std::ostream& warnings) {
+  std::error_code ec;
+  fs::create_directories(folder, ec);
+  auto dirs = [](const std::vector<RunRecord>& runs) {
+    std::vector<std::string> out;
+    for (const auto& run : runs) out.push_back(run.dir.string());
+    return out;
+  };
+  auto joined = [](const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& item : items) out += (out.empty() ? "" : ",") + item;
+    return out;
+  };
+  struct Plot {
+    std::string caption, file;
+    std::vector<std::string> args;
+  };
+  std::vector<Plot> plots;
+  plots.push_back({"Timeline of a baseline run", "gantt-before.png", {"gantt", in.before.front().dir.string()}});
+  if (!in.after.empty()) {
+    plots.push_back({"Timeline of an optimized run", "gantt-after.png", {"gantt", in.after.front().dir.string()}});
+    std::vector<std::string> bars = {"bars", "--before"};
+    for (const auto& d : dirs(in.before)) bars.push_back(d);
+    bars.push_back("--after");
+    for (const auto& d : dirs(in.after)) bars.push_back(d);
+    plots.push_back({"Task durations before and after", "bars.png", bars});
+  }
+  std::vector<std::string> variants = {"baseline=" + joined(dirs(in.before))};
+  if (!in.after.empty()) variants.push_back("optimized=" + joined(dirs(in.after)));
+  for (const auto& [name, runs] : in.variants) variants.push_back(name + "=" + joined(dirs(runs)));
+  auto focus = in.before.front().index_of(in.focus_task);
+  if (focus && in.before.front().tasks[*focus].profile && !in.before.front().tasks[*focus].profile->ops.empty()) {
+    std::vector<std::string> breakdown = {"breakdown", "--task", in.focus_task, "--variant"};
+    breakdown.insert(breakdown.end(), variants.begin(), variants.end());
+    plots.push_back({"Task " + in.focus_task + " sub-operations per variant", "breakdown.png", breakdown});
+  }
+  std::vector<std::string> distribution = {"distribution", "--variant"};
+  distribution.insert(distribution.end(), variants.begin(), variants.end());
+  plots.push_back({"Makespan of every repetition per variant", "distribution.png", distribution});
+  for (auto& plot : plots) {
+    std::vector<std::string> argv = {plot_script.string()};
+    argv.insert(argv.end(), plot.args.begin(), plot.args.end());
+    argv.push_back("-o");
+    argv.push_back((folder / plot.file).string());
+    const fs::path log = folder / (plot.file + ".log");
+    auto status = platform::run_and_wait(plot_script, argv, log);
+    if (!status || *status != 0) {
+      warnings << "flowbench report: plot " << plot.file << " failed (see " << log.string() << ")\n";
+      continue;
+    }
+    fs::remove(log, ec);
+    in.plots.push_back({plot.caption, (folder / plot.file).lexically_relative(report_dir).generic_string()});
+  }
+}
+
+}  // namespace flowbench

@@ -1,0 +1,42 @@
+// The before/after completion report (Markdown), every number from measured runs.
+#pragma once
+
+#include <filesystem>
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "analyze/run_data.h"
+#include "util/expected.h"
+
+namespace flowbench {
+
+struct ReportInput {
+  std::string title = "Completion report";
+  std::vector<RunRecord> before, after;
+  // Further measured variants (e.g. "parallel only", "cached"), each compared with before.
+  std::vector<std::pair<std::string, std::vector<RunRecord>>> variants;
+  std::string focus_task;          // a task reported on its own (default: the baseline's slowest)
+  std::vector<std::string> phase;  // tasks reported as one phase (default: the first set of
+                                   // tasks that wait for the same tasks, e.g. 3, 4, 5)
+  double display_scale = 1.0;
+  std::vector<std::pair<std::string, std::string>> plots;  // caption, path relative to the report
+};
+
+// Fills the defaults of `focus_task` and `phase` from the baseline.
+void choose_report_defaults(ReportInput& input);
+
+// Writes the report: results table (total, focus task, phase, quality pass rate:
+// baseline, optimized, change, with a 95% CI of the median at 6 runs or more, else the
+// range), each variant's saving, the critical path before and after, per-task changes, the
+// machine and commit measured on, and the plots.
+void write_completion_report(std::ostream& out, const ReportInput& input);
+
+// Draws the report's plots with tools/plot.py (`plot_script`) into `folder`, and adds them
+// to `input.plots` relative to `report_dir`. A plot that fails is reported, not fatal.
+void draw_report_plots(ReportInput& input, const std::filesystem::path& plot_script,
+                       const std::filesystem::path& folder, const std::filesystem::path& report_dir,
+                       std::ostream& warnings);
+
+}  // namespace flowbench
