@@ -54,6 +54,8 @@ TEST(ProfileTest, RoundTrips) {
   EXPECT_EQ(back->duration_ms, 500.25);
   EXPECT_EQ(back->ops.size(), 2u);
   EXPECT_EQ(back->time_scale, 0.001);
+  EXPECT_EQ(back->start_time, sample().start_time) << "times survive the round trip to the millisecond";
+  EXPECT_EQ(back->end_time, sample().end_time);
   EXPECT_EQ(back->quality_passed, 401);
   EXPECT_EQ(back->quality_failed, 1);
 }
@@ -64,6 +66,16 @@ TEST(ProfileTest, TruncatedProfileIsRejectedNamingFileAndField) {
   EXPECT_NE(back.error().message.find("runs/x/profiles/task-3-profile.json: /duration_ms"), std::string::npos)
       << back.error().message;
   EXPECT_NE(back.error().message.find("fix:"), std::string::npos);
+}
+
+TEST(ProfileTest, ParsesIsoTimesWithOffsets) {
+  const auto utc = parse_iso8601("2023-11-14T22:13:20.123+00:00");
+  ASSERT_TRUE(utc.has_value());
+  EXPECT_EQ(*utc, SystemTime(std::chrono::milliseconds(1'700'000'000'123)));
+  EXPECT_EQ(parse_iso8601("2023-11-15T00:13:20.123+02:00"), utc);
+  EXPECT_EQ(parse_iso8601("2023-11-14T22:13:20.123Z"), utc);
+  EXPECT_FALSE(parse_iso8601("yesterday").has_value());
+  EXPECT_FALSE(parse_iso8601("2023-11-14T22:13:20").has_value()) << "no zone: ambiguous";
 }
 
 TEST(ProfileTest, UnknownStatusIsRejected) {

@@ -100,6 +100,12 @@ Expected<Profile> profile_from_json(const json& in, const std::string& where) {
   p.cpu_user_ms = in.value("cpu_user_ms", 0.0);
   p.cpu_sys_ms = in.value("cpu_sys_ms", 0.0);
   p.max_rss_kb = in.value("max_rss_kb", 0L);
+  for (auto [key, field] : {std::pair{"start_time", &p.start_time}, std::pair{"end_time", &p.end_time}}) {
+    if (in.contains(key) && in[key].is_string()) {
+      *field = parse_iso8601(in[key].get<std::string>());
+      if (!*field) return bad(key, "not an ISO 8601 time like 2026-11-24T09:30:00.123+00:00");
+    }
+  }
   p.cache = in.value("cache", std::string("off"));
   if (in.contains("cache_key") && in["cache_key"].is_string()) p.cache_key = in["cache_key"].get<std::string>();
   if (in.contains("original_duration_ms") && in["original_duration_ms"].is_number()) {

@@ -1,5 +1,6 @@
 #include "util/time_format.h"
 
+#include <cctype>
 #include <cstdio>
 #include <ctime>
 
@@ -27,6 +28,41 @@ std::string iso8601(SystemTime t) {
                 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
                 millis < 0 ? millis + 1000 : millis, sign, abs_offset / 60, abs_offset % 60);
   return buffer;
+}
+
+std::optional<SystemTime> parse_iso8601(const std::string& text) {
+  int year, month, day, hour, minute, second;
+  int consumed = 0;
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &year, &month, &day, &hour, &minute, &second,
+                  &consumed) != 6) {
+    return std::nullopt;
+  }
+  std::size_t at = static_cast<std::size_t>(consumed);
+  long millis = 0;
+  if (at < text.size() && text[at] == '.') {
+    int digits = 0;
+    for (++at; at < text.size() && std::isdigit(static_cast<unsigned char>(text[at])); ++at, ++digits) {
+      if (digits < 3) millis = millis * 10 + (text[at] - '0');
+    }
+    for (; digits < 3; ++digits) millis *= 10;
+  }
+  long offset_s = 0;
+  if (at < text.size() && (text[at] == '+' || text[at] == '-')) {
+    int oh = 0, om = 0;
+    if (std::sscanf(text.c_str() + at + 1, "%2d:%2d", &oh, &om) != 2) return std::nullopt;
+    offset_s = (text[at] == '-' ? -1 : 1) * (oh * 3600L + om * 60L);
+  } else if (at >= text.size() || text[at] != 'Z') {
+    return std::nullopt;
+  }
+  std::tm tm{};
+  tm.tm_year = year - 1900;
+  tm.tm_mon = month - 1;
+  tm.tm_mday = day;
+  tm.tm_hour = hour;
+  tm.tm_min = minute;
+  tm.tm_sec = second;
+  const std::time_t utc = timegm(&tm) - offset_s;
+  return std::chrono::system_clock::from_time_t(utc) + std::chrono::milliseconds(millis);
 }
 
 std::string compact_stamp(SystemTime t) {

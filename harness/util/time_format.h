@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 namespace flowbench {
@@ -10,6 +11,9 @@ using SystemTime = std::chrono::system_clock::time_point;
 
 // ISO 8601 with milliseconds and the local UTC offset, e.g. 2026-11-24T09:30:00.123+00:00.
 std::string iso8601(SystemTime t);
+
+// Parses what iso8601() writes (also "Z" for UTC, and no fraction); nullopt otherwise.
+std::optional<SystemTime> parse_iso8601(const std::string& text);
 
 // A compact, sortable stamp for folder names: 20261124-093000.
 std::string compact_stamp(SystemTime t);
