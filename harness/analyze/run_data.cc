@@ -78,6 +78,7 @@ Expected<RunRecord> load_run(const fs::path& dir) {
   record.run_id = run.value("run_id", dir.filename().string());
   record.workflow = run.value("workflow", "");
   record.status = run.value("status", "unknown");
+  record.started = run.value("started", "");
   record.context = run.value("context", json::object());
   record.time_scale = record.context.value("time_scale", 1.0);
   if (run.contains("totals") && run["totals"].is_object()) record.makespan_ms = run["totals"].value("makespan_ms", 0.0);

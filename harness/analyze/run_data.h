@@ -25,6 +25,7 @@ struct RunRecord {
   std::string run_id;
   std::string workflow;
   std::string status;
+  std::string started;            // ISO 8601, as run.json says
   double time_scale = 1.0;
   double makespan_ms = 0;
   nlohmann::json context;

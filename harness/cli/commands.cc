@@ -10,6 +10,7 @@
 #include "analyze/summary.h"
 #include "build_info.h"
 #include "report/completion_report.h"
+#include "report/exports.h"
 #include "util/atomic_file.h"
 #include "cache/cache_admin.h"
 #include "model/spec_loader.h"
@@ -353,6 +354,46 @@ int do_report(const ReportCommand& command) {
   return 0;
 }
 
+struct ExportCommand {
+  fs::path run;
+  std::string format;
+  fs::path output;
+};
+
+void add_export_command(CLI::App& app, ExportCommand& command) {
+  auto* exporter = app.add_subcommand("export", "Write a run as JUnit XML, a Chrome trace or Google Benchmark JSON");
+  exporter->add_option("run", command.run, "A run folder")->required();
+  exporter->add_option("--format", command.format, "junit | trace | gbench")
+      ->required()
+      ->check(CLI::IsMember({"junit", "trace", "gbench"}));
+  exporter->add_option("-o,--output", command.output, "File to write (default: stdout)");
+}
+
+int do_export(const ExportCommand& command) {
+  auto run = load_run(command.run);
+  if (!run) {
+    std::cerr << "flowbench export: " << run.error().message << "\n";
+    return kExitBadInput;
+  }
+  std::ostringstream text;
+  if (command.format == "junit") {
+    write_junit(text, *run);
+  } else if (command.format == "trace") {
+    write_chrome_trace(text, *run);
+  } else {
+    write_gbench_json(text, *run);
+  }
+  if (command.output.empty()) {
+    std::cout << text.str();
+    return 0;
+  }
+  if (auto written = write_file_atomically(command.output, text.str()); !written) {
+    std::cerr << "flowbench export: " << written.error().message << "\n";
+    return kExitBadInput;
+  }
+  return 0;
+}
+
 int do_validate(const std::vector<fs::path>& specs) {
   LoadOptions options;
   options.handler_dirs = handler_dirs();
@@ -392,6 +433,9 @@ int cli_main(int argc, char** argv) {
   ReportCommand report_command;
   add_report_command(app, report_command);
 
+  ExportCommand export_command;
+  add_export_command(app, export_command);
+
   std::vector<fs::path> specs;
   auto* validate = app.add_subcommand("validate", "Check workflow specs without running them");
   validate->add_option("spec", specs, "Workflow specs")->required();
@@ -408,6 +452,7 @@ int cli_main(int argc, char** argv) {
     if (app.got_subcommand("analyze")) return do_analyze(analyze_command);
     if (app.got_subcommand("compare")) return do_compare(compare_command);
     if (app.got_subcommand("report")) return do_report(report_command);
+    if (app.got_subcommand("export")) return do_export(export_command);
     return do_validate(specs);
   } catch (const std::exception& e) {
     std::cerr << "flowbench: " << e.what() << "\n";
