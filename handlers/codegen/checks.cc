@@ -6,6 +6,8 @@
 #include <set>
 #include <sstream>
 
+#include "util/xml.h"
+
 namespace flowbench::codegen {
 
 namespace {
@@ -116,22 +118,6 @@ CheckCase semantic(const Pattern& pattern, const std::vector<Pattern>& patterns)
   return {pattern.file_name, "types_defined", true, ""};
 }
 
-std::string escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') continue;
-        out += c;
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 std::vector<CheckCase> unit_checks(const Unit& unit, const std::vector<GeneratedFile>& files,
@@ -160,12 +146,12 @@ std::string junit_xml(const std::vector<CheckCase>& cases) {
       << "  <testsuite name=\"codegen.checks\" tests=\"" << cases.size() << "\" failures=\"" << failures
       << "\" errors=\"0\" skipped=\"0\">\n";
   for (const auto& c : cases) {
-    xml << "    <testcase classname=\"" << escape(c.subject) << "\" name=\"" << escape(c.name) << "\"";
+    xml << "    <testcase classname=\"" << xml_escape(c.subject) << "\" name=\"" << xml_escape(c.name) << "\"";
     if (c.passed) {
       xml << "/>\n";
     } else {
-      xml << ">\n      <failure message=\"" << escape(c.message.substr(0, c.message.find('\n')))
-          << "\">" << escape(c.message) << "</failure>\n    </testcase>\n";
+      xml << ">\n      <failure message=\"" << xml_escape(c.message.substr(0, c.message.find('\n')))
+          << "\">" << xml_escape(c.message) << "</failure>\n    </testcase>\n";
     }
   }
   xml << "  </testsuite>\n</testsuites>\n";

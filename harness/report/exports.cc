@@ -3,28 +3,13 @@
 #include <nlohmann/json.hpp>
 
 #include "record/trace.h"
+#include "util/xml.h"
 
 namespace flowbench {
 using nlohmann::json;
 using nlohmann::ordered_json;
 
 namespace {
-
-std::string xml_escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        if (static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\t') out += c;
-    }
-  }
-  return out;
-}
 
 std::string seconds(double ms) {
   char buffer[32];
