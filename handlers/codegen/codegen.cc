@@ -100,13 +100,7 @@ int run_codegen(const Options& options, std::ostream& out, std::ostream& err, Su
   remove_stale_staging(out_dir);
   const fs::path staging = staging_for(out_dir);
   std::error_code ec;
-  for (const auto& file : *files) {
-    fs::create_directories((staging / file.path).parent_path(), ec);
-    if (auto written = write_file_atomically(staging / file.path, file.content); !written) {
-      err << written.error().message << "\n";
-      return 2;
-    }
-  }
+  fs::create_directories(staging, ec);
   auto compiled = compile_units(units, *files, staging, compile_options, previous ? &*previous : nullptr);
   fs::remove_all(staging, ec);
   if (!compiled) {

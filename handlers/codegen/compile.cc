@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <map>
+#include <set>
 #include <type_traits>
 
 #include <boost/asio/io_context.hpp>
@@ -86,6 +87,7 @@ std::vector<Unit> plan_units(const std::vector<GeneratedFile>& files, const std:
     }
     Unit unit;
     unit.file = i;
+    unit.reads = std::move(reads);
     unit.key = hasher.hex_digest();
     units.push_back(std::move(unit));
   }
@@ -108,6 +110,18 @@ Status compile_units(std::vector<Unit>& units, const std::vector<GeneratedFile>&
       }
     }
     to_compile.push_back(u);
+  }
+  std::map<std::string, const GeneratedFile*> by_path;
+  for (const auto& file : files) by_path[file.path] = &file;
+  std::set<std::string> staged;
+  std::error_code ec;
+  for (std::size_t u : to_compile) {
+    for (const auto& path : units[u].reads) {
+      auto it = by_path.find(path);
+      if (it == by_path.end() || !staged.insert(path).second) continue;
+      fs::create_directories((staging / path).parent_path(), ec);
+      if (auto written = write_file_atomically(staging / path, it->second->content); !written) return written;
+    }
   }
   parallel_for(options.jobs, to_compile.size(), [&](std::size_t k, int) {
     Unit& unit = units[to_compile[k]];

@@ -22,6 +22,7 @@ Expected<std::string> compiler_identity(const std::string& compiler);
 
 struct Unit {
   std::size_t file;         // index of the source file in the generated files
+  std::vector<std::string> reads;  // the generated files it reads: its source, its header, ...
   std::string key;          // SHA-256 over compiler, flags and every generated file it reads
   bool reused = false;      // result taken from the previous manifest
   UnitRecord record;
@@ -32,8 +33,9 @@ struct Unit {
 std::vector<Unit> plan_units(const std::vector<GeneratedFile>& files, const std::vector<Pattern>& patterns,
                              const std::string& identity, const CompileOptions& options);
 
-// Compiles every unit whose key is not in `previous` (all of them when it is null), with
-// the generated tree written under `staging`; the others reuse the previous record.
+// Compiles every unit whose key is not in `previous` (all of them when it is null); the
+// others reuse the previous record. Only the files the compiled units read are written
+// under `staging`.
 Status compile_units(std::vector<Unit>& units, const std::vector<GeneratedFile>& files,
                      const std::filesystem::path& staging, const CompileOptions& options, const Manifest* previous);
 
