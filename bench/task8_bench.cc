@@ -143,36 +143,29 @@ void BM_Task8_write(benchmark::State& state) {
   }
 }
 
-void BM_Task8Variant_cold(benchmark::State& state) {
+// Times whole handler runs into an output folder that is removed (untimed) before each.
+void time_fresh_runs(benchmark::State& state, const cg::Options& options) {
   for (auto _ : state) {
     state.PauseTiming();
-    fs::remove_all(workspace().root() / "cold");
+    fs::remove_all(options.out);
     state.ResumeTiming();
-    if (quiet_run(workspace().options("cold")) != 0) state.SkipWithError("codegen failed");
+    if (quiet_run(options) != 0) state.SkipWithError("codegen failed");
   }
 }
+
+void BM_Task8Variant_cold(benchmark::State& state) { time_fresh_runs(state, workspace().options("cold")); }
 
 void BM_Task8Variant_cached(benchmark::State& state) {
   cg::Options options = workspace().options("cached");
   options.template_cache = workspace().root() / "template-cache";
   quiet_run(options);  // warm the cache
-  for (auto _ : state) {
-    state.PauseTiming();
-    fs::remove_all(workspace().root() / "cached");
-    state.ResumeTiming();
-    if (quiet_run(options) != 0) state.SkipWithError("codegen failed");
-  }
+  time_fresh_runs(state, options);
 }
 
 void BM_Task8Variant_jobs2(benchmark::State& state) {
   cg::Options options = workspace().options("jobs2");
   options.jobs = 2;
-  for (auto _ : state) {
-    state.PauseTiming();
-    fs::remove_all(workspace().root() / "jobs2");
-    state.ResumeTiming();
-    if (quiet_run(options) != 0) state.SkipWithError("codegen failed");
-  }
+  time_fresh_runs(state, options);
 }
 
 void BM_Task8Variant_incremental(benchmark::State& state) {
