@@ -29,7 +29,7 @@ RunRecord three_tasks() {
     p.log_file = "logs/task-" + id + ".log";
     if (slot >= 0) p.start_time = t0 + std::chrono::milliseconds(slot * 100);
     if (slot >= 0) p.end_time = *p.start_time + std::chrono::milliseconds(static_cast<long>(ms));
-    return TaskRecord{id, p.name, p};
+    return TaskRecord{id, p.name, {"synth", "--duration-s", "1"}, std::nullopt, p};
   };
   run.tasks = {profile("a", TaskStatus::kOk, 1500, "", 0), profile("b", TaskStatus::kFailed, 250, "exit code 3", 1),
                profile("c", TaskStatus::kSkipped, 0, "dependency b failed", -1)};

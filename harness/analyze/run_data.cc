@@ -93,13 +93,22 @@ Expected<RunRecord> load_run(const fs::path& dir) {
       return Error{run_json.string() + ": /graph: a node without an id; fix: rerun with this flowbench"};
     }
     by_id[id_text(node["id"])] = record.tasks.size();
-    record.tasks.push_back({id_text(node["id"]), node.value("name", id_text(node["id"])), std::nullopt});
+    std::vector<std::string> command;
+    if (node.contains("command") && node["command"].is_array()) {
+      for (const auto& word : node["command"]) {
+        if (word.is_string()) command.push_back(word.get<std::string>());
+      }
+    }
+    std::optional<double> expected;
+    if (node.contains("expected_s") && node["expected_s"].is_number()) expected = node["expected_s"].get<double>();
+    record.tasks.push_back(
+        {id_text(node["id"]), node.value("name", id_text(node["id"])), std::move(command), expected, std::nullopt});
   }
   for (auto& profile : *profiles) {
     auto it = by_id.find(profile.id);
     if (it == by_id.end()) {  // no graph recorded (or an extra task): a task without edges
       by_id[profile.id] = record.tasks.size();
-      record.tasks.push_back({profile.id, profile.name, std::nullopt});
+      record.tasks.push_back({profile.id, profile.name, {}, std::nullopt, std::nullopt});
       it = by_id.find(profile.id);
     }
     record.tasks[it->second].profile = std::move(profile);

@@ -17,6 +17,8 @@ namespace flowbench {
 struct TaskRecord {
   std::string id;
   std::string name;
+  std::vector<std::string> command;  // argv as run (one script string when shell); may be empty
+  std::optional<double> expected_s;  // the spec's expected duration (model seconds)
   std::optional<Profile> profile;  // absent when the run ended before writing it
 };
 

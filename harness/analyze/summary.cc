@@ -94,6 +94,21 @@ Expected<RunAnalysis> analyze_run(const RunRecord& run, const std::vector<WhatIf
     a.lower_bounds.push_back({std::to_string(workers), std::max(a.path.length_ms, a.total_ms / workers)});
   }
   a.lower_bounds.push_back({"unlimited", a.path.length_ms});
+  const bool sequential = run.context.value("mode", std::string()) == "sequential";
+  const auto jobs = run.context.contains("jobs") && run.context["jobs"].is_number_unsigned()
+                        ? run.context["jobs"].get<std::size_t>() : std::size_t{1};
+  a.workers = sequential ? 1 : std::max<std::size_t>(1, jobs);
+  a.bound_at_workers_ms = std::max(a.path.length_ms, a.total_ms / static_cast<double>(a.workers));
+  const bool all_expected = !run.tasks.empty() && std::all_of(run.tasks.begin(), run.tasks.end(),
+                                                                [](const TaskRecord& t) { return t.expected_s.has_value(); });
+  if (all_expected) {
+    std::vector<double> expected;
+    for (const auto& task : run.tasks) expected.push_back(*task.expected_s * 1000.0 * run.time_scale);
+    a.expected_path = critical_path(run, expected);
+    for (double ms : expected) a.expected_total_ms += ms;
+    a.expected_bound_at_workers_ms =
+        std::max(a.expected_path->length_ms, a.expected_total_ms / static_cast<double>(a.workers));
+  }
   // Tasks that wait for exactly the same tasks can all run at once.
   std::map<std::vector<std::size_t>, std::vector<std::size_t>> groups;
   for (std::size_t i = 0; i < run.tasks.size(); ++i) {
@@ -158,6 +173,16 @@ ordered_json summary_json(const RunAnalysis& a, double display_scale) {
   ordered_json bounds = ordered_json::object();
   for (const auto& [workers, ms] : a.lower_bounds) bounds[workers] = ms;
   out["makespan_lower_bound_ms"] = bounds;
+  out["makespan_vs_bound"] = {{"workers", a.workers},
+                              {"bound_ms", a.bound_at_workers_ms},
+                              {"excess", a.bound_at_workers_ms > 0 ? a.makespan_ms / a.bound_at_workers_ms - 1 : 0.0}};
+  if (a.expected_path) {
+    ordered_json ids = ordered_json::array();
+    for (const auto& id : a.expected_path->tasks) ids.push_back(plan_id(id));
+    out["expected"] = {{"critical_path", {{"tasks", ids}, {"length_ms", a.expected_path->length_ms}}},
+                       {"total_ms", a.expected_total_ms},
+                       {"bound_at_workers_ms", a.expected_bound_at_workers_ms}};
+  }
   ordered_json siblings = ordered_json::array();
   for (const auto& s : a.siblings) {
     siblings.push_back({{"tasks", s.tasks}, {"after", s.after}, {"sequential_ms", s.sequential_ms},
@@ -174,6 +199,25 @@ ordered_json summary_json(const RunAnalysis& a, double display_scale) {
   }
   return out;
 }
+
+namespace {
+
+constexpr std::size_t kPrintedSets = 10;
+constexpr std::size_t kPrintedBreakdowns = 10;
+constexpr std::size_t kListedIds = 8;
+
+// "a, b, c, ... and 97 more" for long lists.
+std::string short_list(const std::vector<std::string>& ids) {
+  if (ids.size() <= kListedIds) return join(ids, ", ");
+  std::vector<std::string> head(ids.begin(), ids.begin() + kListedIds);
+  std::string text = join(head, ", ");
+  text += " ... and ";
+  text += std::to_string(ids.size() - kListedIds);
+  text += " more";
+  return text;
+}
+
+}  // namespace
 
 void print_analysis(std::ostream& out, const RunAnalysis& a, double scale) {
   const RunRecord& run = *a.run;
@@ -210,8 +254,28 @@ void print_analysis(std::ostream& out, const RunAnalysis& a, double scale) {
       out << "\n";
     }
   }
-  for (const auto& s : a.siblings) {
-    out << "Tasks " << join(s.tasks, ", ") << " wait only for " << (s.after.empty() ? "nothing" : join(s.after, ", "))
+  std::snprintf(line, sizeof line, "%+.1f%%", a.bound_at_workers_ms > 0 ? (a.makespan_ms / a.bound_at_workers_ms - 1) * 100 : 0.0);
+  out << "With this run's " << a.workers << " worker(s) the bound is " << shown(a.bound_at_workers_ms, scale)
+      << ": measured " << line << "\n";
+  if (a.expected_path) {
+    out << "From the spec's expected durations: critical path " << join(a.expected_path->tasks, " -> ") << " = "
+        << shown(a.expected_path->length_ms, scale) << "; work " << shown(a.expected_total_ms, scale) << "; bound at "
+        << a.workers << " worker(s) " << shown(a.expected_bound_at_workers_ms, scale) << "\n";
+  }
+  // Large graphs have thousands of sets: the ten that save most are printed, all are in summary.json.
+  std::vector<const SiblingSet*> sets;
+  for (const auto& s : a.siblings) sets.push_back(&s);
+  std::stable_sort(sets.begin(), sets.end(), [](const SiblingSet* l, const SiblingSet* r) {
+    return l->sequential_ms - l->parallel_ms > r->sequential_ms - r->parallel_ms;
+  });
+  if (sets.size() > kPrintedSets) {
+    out << sets.size() << " sets of tasks wait for the same tasks; the " << kPrintedSets
+        << " that save most (all in summary.json):\n";
+    sets.resize(kPrintedSets);
+  }
+  for (const SiblingSet* set : sets) {
+    const SiblingSet& s = *set;
+    out << "Tasks " << short_list(s.tasks) << " wait only for " << (s.after.empty() ? "nothing" : short_list(s.after))
         << ": in parallel they take " << shown(s.parallel_ms, scale) << " instead of " << shown(s.sequential_ms, scale)
         << " (saves " << shown(s.sequential_ms - s.parallel_ms, scale) << ")\n";
   }
@@ -221,8 +285,12 @@ void print_analysis(std::ostream& out, const RunAnalysis& a, double scale) {
     out << ": critical path " << join(a.what_if_path->tasks, " -> ") << " = " << shown(a.what_if_path->length_ms, scale)
         << "; sequential total " << shown(a.what_if_total_ms, scale) << "\n";
   }
-  for (const auto& task : run.tasks) {
+  // Sub-operations of the slowest tasks that report them (every task's are in its profile).
+  std::size_t shown_ops = 0;
+  for (std::size_t index : a.by_duration) {
+    const TaskRecord& task = run.tasks[index];
     if (!task.profile || task.profile->ops.empty()) continue;
+    if (++shown_ops > kPrintedBreakdowns) break;
     double ops_total = 0;
     for (const auto& op : task.profile->ops) ops_total += op.duration_ms;
     out << "\nTask " << task.id << " (" << task.name << ") breakdown:\n";

@@ -49,6 +49,13 @@ struct RunAnalysis {
   double makespan_ms = 0;
   double parallelism = 0;                    // total / makespan
   std::vector<std::pair<std::string, double>> lower_bounds;  // workers -> ms: max(path, total/p)
+  std::size_t workers = 1;                   // tasks at once in this run (its context's jobs)
+  double bound_at_workers_ms = 0;            // max(path, total / workers)
+  // From the spec's expected durations (model seconds x the run's time scale, in ms),
+  // when every task has one: what the graph promised, against what was measured.
+  std::optional<PathResult> expected_path;
+  double expected_total_ms = 0;
+  double expected_bound_at_workers_ms = 0;
   std::vector<SiblingSet> siblings;
   std::vector<WhatIf> what_ifs;
   std::optional<PathResult> what_if_path;    // with the what-ifs applied

@@ -82,6 +82,10 @@ void RunFolderWriter::write_run_json(const RunEnd* end) {
       {"keep_going", settings_.keep_going},
       {"history", settings_.history.empty() ? json(nullptr) : json(settings_.history)},
   };
+  if (!settings_.imported_from.is_null()) {
+    context = {{"mode", settings_.mode}, {"jobs", settings_.jobs}, {"time_scale", settings_.time_scale},
+               {"imported_from", settings_.imported_from}};
+  }
   json run = {
       {"schema", kRunSchema},
       {"run_id", paths_.run_id},
@@ -98,7 +102,8 @@ void RunFolderWriter::write_run_json(const RunEnd* end) {
       const Task& task = workflow_->tasks[i];
       json after = json::array();
       for (std::size_t dep : workflow_->deps[i]) after.push_back(workflow_->tasks[dep].id_json);
-      json node = {{"id", task.id_json}, {"name", task.name}, {"after", after}};
+      json node = {{"id", task.id_json}, {"name", task.name}, {"after", after}, {"command", task.command}};
+      if (task.shell) node["shell"] = true;
       if (task.expected_s) node["expected_s"] = *task.expected_s;
       graph.push_back(std::move(node));
     }

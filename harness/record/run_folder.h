@@ -24,6 +24,9 @@ struct RunSettings {
   std::string cache = "off";      // off | read-write | read-only
   std::string cache_dir;          // the action cache's folder, when on
   std::string history;            // the run folder used for expected durations, if any
+  // Set for a run converted from another system's record: run.json's context then
+  // describes that origin instead of this machine.
+  nlohmann::json imported_from;
 };
 
 struct RunPaths {

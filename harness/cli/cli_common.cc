@@ -1,0 +1,48 @@
+#include "cli/cli_common.h"
+
+#include <iostream>
+#include <sstream>
+
+#include "platform/posix.h"
+#include "util/atomic_file.h"
+
+namespace flowbench::cli {
+namespace fs = std::filesystem;
+
+std::vector<fs::path> handler_dirs() {
+  const fs::path self = platform::self_executable();
+  if (self.empty()) return {};
+  return {self.parent_path()};
+}
+
+int write_json_file(const fs::path& path, const nlohmann::ordered_json& value, const std::string& command) {
+  if (path.empty()) return 0;
+  if (auto written = write_file_atomically(path, value.dump(2) + "\n"); !written) {
+    std::cerr << "flowbench " << command << ": " << written.error().message << "\n";
+    return kExitBadInput;
+  }
+  return 0;
+}
+
+int write_output(const fs::path& path, const std::string& text, const std::string& command) {
+  if (path.empty()) {
+    std::cout << text;
+    return 0;
+  }
+  if (auto written = write_file_atomically(path, text); !written) {
+    std::cerr << "flowbench " << command << ": " << written.error().message << "\n";
+    return kExitBadInput;
+  }
+  return 0;
+}
+
+std::vector<std::string> split_commas(const std::string& text) {
+  std::vector<std::string> parts;
+  std::stringstream stream(text);
+  for (std::string part; std::getline(stream, part, ',');) {
+    if (!part.empty()) parts.push_back(part);
+  }
+  return parts;
+}
+
+}  // namespace flowbench::cli

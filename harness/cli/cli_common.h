@@ -1,0 +1,35 @@
+// Pieces shared by the `flowbench` subcommands. Each add_* function registers its
+// subcommands on the app; when one is chosen, its callback stores the exit status.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+namespace flowbench::cli {
+
+constexpr int kExitTasksFailed = 1;  // the run (or a gate) ran and found failures
+constexpr int kExitBadInput = 2;     // bad arguments, spec or files: nothing was measured
+
+// flowbench's own bin folder: handlers shipped with it are found there by name.
+std::vector<std::filesystem::path> handler_dirs();
+
+// Writes `value` atomically to `path` (nothing when the path is empty); returns an exit status.
+int write_json_file(const std::filesystem::path& path, const nlohmann::ordered_json& value,
+                    const std::string& command);
+
+// Writes `text` atomically to `path`, or to stdout when the path is empty.
+int write_output(const std::filesystem::path& path, const std::string& text, const std::string& command);
+
+std::vector<std::string> split_commas(const std::string& text);
+
+void add_run_commands(CLI::App& app, int& exit_status);       // run, validate
+void add_cache_command(CLI::App& app, int& exit_status);      // cache
+void add_analysis_commands(CLI::App& app, int& exit_status);  // analyze, compare
+void add_report_commands(CLI::App& app, int& exit_status);    // report, export
+void add_import_command(CLI::App& app, int& exit_status);     // import
+
+}  // namespace flowbench::cli

@@ -1,0 +1,115 @@
+// `flowbench run` and `flowbench validate`.
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include "cli/cli_common.h"
+#include "model/spec_loader.h"
+#include "schedule/local_run.h"
+
+namespace flowbench::cli {
+namespace fs = std::filesystem;
+
+namespace {
+
+struct RunCommand {
+  RunRequest request;
+  std::string progress = "auto";
+};
+
+void add_run_options(CLI::App& run, RunCommand& command) {
+  RunRequest& request = command.request;
+  run.add_option("spec", request.spec, "Workflow spec (JSON, schema flowbench.workflow/1)")->required();
+  run.add_option("--mode", request.mode,
+                 "sequential: one task at a time in the spec's order; parallel: by dependencies")
+      ->check(CLI::IsMember({"sequential", "parallel"}))
+      ->capture_default_str();
+  run.add_option("-j,--jobs", request.jobs, "Tasks at once in parallel mode (default: cores)")
+      ->check(CLI::PositiveNumber);
+  run.add_option("-o,--out", request.out, "Folder that receives the run folder")->capture_default_str();
+  run.add_option("--run-id", request.run_id, "Name of the run folder (default: <time>-<mode>)");
+  run.add_option("--time-scale", request.time_scale,
+                 "Model-time scale passed to handlers (0.001: a model minute takes 60 ms)")
+      ->capture_default_str();
+  run.add_option("--history", request.history, "A previous run folder whose durations order the ready tasks")
+      ->check(CLI::ExistingDirectory);
+  run.add_flag("-k,--keep-going", request.keep_going,
+               "Run every task that does not depend on a failure (default: fail fast)");
+  run.add_flag("--kill-on-failure", request.kill_on_failure,
+               "With fail-fast, also kill the tasks still running when one fails");
+  run.add_option_function<double>(
+         "--kill-grace",
+         [&request](double seconds) {
+           request.kill_grace = std::chrono::milliseconds(static_cast<long>(seconds * 1000));
+         },
+         "Seconds between SIGTERM and SIGKILL on timeout or stop (default 5)")
+      ->check(CLI::NonNegativeNumber);
+  run.add_option("--progress", command.progress, "auto | status | lines | none")
+      ->check(CLI::IsMember({"auto", "status", "lines", "none"}))
+      ->capture_default_str();
+  run.add_flag("-q,--quiet", [&command](std::int64_t) { command.progress = "none"; },
+               "No progress output (same as --progress none)");
+  run.add_flag("--json-events", request.json_events, "Print one JSON object per task start and finish on stdout");
+  run.add_option("--cache", request.cache_dir,
+                 "Action cache folder for tasks that declare a cache block "
+                 "(default: .flowbench/cache beside the spec)");
+  run.add_flag("--no-cache", request.no_cache, "Run every task; neither restore nor store");
+  run.add_flag("--cache-read-only", request.cache_read_only, "Restore hits but store nothing");
+}
+
+int do_run(RunCommand& command) {
+  RunRequest& request = command.request;
+  const std::string& progress = command.progress;
+  request.progress = progress == "status" ? ProgressStyle::kStatusLine
+                     : progress == "lines" ? ProgressStyle::kLines
+                     : progress == "none"  ? ProgressStyle::kNone
+                                           : ProgressStyle::kAuto;
+  request.handler_dirs = handler_dirs();
+  auto report = run_workflow(request, std::cerr, std::cout);
+  if (!report) {
+    std::cerr << "flowbench run: " << report.error().message << "\n";
+    return kExitBadInput;
+  }
+  const RunEnd& end = report->end;
+  if (!request.json_events) {
+    char makespan[32];
+    std::snprintf(makespan, sizeof makespan, "%.3f", std::chrono::duration<double>(end.makespan).count());
+    std::cout << "run " << run_status_name(end.status) << ": " << report->paths.root.string() << " (makespan "
+              << makespan << " s; profiles in " << report->paths.profiles.string() << ")\n";
+  }
+  if (end.status == RunStatus::kInterrupted) return 128 + end.signal;
+  return end.status == RunStatus::kComplete ? 0 : kExitTasksFailed;
+}
+
+int do_validate(const std::vector<fs::path>& specs) {
+  LoadOptions options;
+  options.handler_dirs = handler_dirs();
+  int status = 0;
+  for (const auto& spec : specs) {
+    auto workflow = load_workflow(spec, options);
+    if (workflow) {
+      std::cout << "ok: " << spec.string() << " (" << workflow->tasks.size() << " tasks, workflow \""
+                << workflow->name << "\")\n";
+    } else {
+      std::cerr << workflow.error().message << "\n";
+      status = kExitBadInput;
+    }
+  }
+  return status;
+}
+
+}  // namespace
+
+void add_run_commands(CLI::App& app, int& exit_status) {
+  auto run_command = std::make_shared<RunCommand>();
+  auto* run = app.add_subcommand("run", "Run a workflow spec and record its profiles");
+  add_run_options(*run, *run_command);
+  run->callback([run_command, &exit_status] { exit_status = do_run(*run_command); });
+
+  auto specs = std::make_shared<std::vector<fs::path>>();
+  auto* validate = app.add_subcommand("validate", "Check workflow specs without running them");
+  validate->add_option("spec", *specs, "Workflow specs")->required();
+  validate->callback([specs, &exit_status] { exit_status = do_validate(*specs); });
+}
+
+}  // namespace flowbench::cli

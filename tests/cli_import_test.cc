@@ -1,0 +1,54 @@
+// `flowbench import` through the real binary: bad files fail clearly and write nothing.
+#include <gtest/gtest.h>
+
+#include "support/command.h"
+
+namespace flowbench {
+namespace {
+namespace fs = std::filesystem;
+
+class CliImportTest : public ::testing::Test {
+ protected:
+  testing::CommandResult flowbench(std::vector<std::string> args) {
+    args.insert(args.begin(), testing::bin_path("flowbench").string());
+    return testing::run_command(args, dir_.path());
+  }
+  testing::TempDir dir_;
+};
+
+TEST_F(CliImportTest, TruncatedTraceIsAnErrorNamingTheFileAndWritesNoSpec) {
+  testing::write_text(dir_.path() / "trace.json", R"({"workflow": {"specification": {"tasks": [)");
+  auto result = flowbench({"import", "wfformat", "trace.json", "-o", "spec.json"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("trace.json: not valid JSON"), std::string::npos) << result.err;
+  EXPECT_FALSE(fs::exists(dir_.path() / "spec.json"));
+}
+
+TEST_F(CliImportTest, SpecificationWithoutExecutionIsRefused) {
+  testing::write_text(dir_.path() / "trace.json",
+                      R"({"workflow": {"specification": {"tasks": [{"id": "a", "parents": [], "children": []}]}}})");
+  auto result = flowbench({"import", "wfformat", "trace.json", "-o", "spec.json"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("/workflow/execution/tasks: missing"), std::string::npos) << result.err;
+  EXPECT_FALSE(fs::exists(dir_.path() / "spec.json"));
+}
+
+TEST_F(CliImportTest, MissingFileIsAnErrorBeforeAnythingIsWritten) {
+  auto result = flowbench({"import", "conductor", "nowhere.json", "-o", "runs"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("nowhere.json"), std::string::npos) << result.err;
+  EXPECT_FALSE(fs::exists(dir_.path() / "runs"));
+}
+
+TEST_F(CliImportTest, ImportedTraceRunsAsASpec) {
+  auto imported = flowbench({"import", "wfformat",
+                             testing::source_path("fixtures/wfinstances/helloworld-forkjoin-10-chameleon.json").string(),
+                             "-o", "spec.json"});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  auto validated = flowbench({"validate", "spec.json"});
+  EXPECT_EQ(validated.exit_code, 0) << validated.err;
+  EXPECT_NE(validated.out.find("(10 tasks"), std::string::npos) << validated.out;
+}
+
+}  // namespace
+}  // namespace flowbench
