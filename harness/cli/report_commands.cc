@@ -25,6 +25,7 @@ struct ReportCommand {
   double time_scale = 0;
   fs::path output;
   bool no_plots = false;
+  fs::path budgets;
 };
 
 void add_report_options(CLI::App& report, ReportCommand& command) {
@@ -37,6 +38,50 @@ void add_report_options(CLI::App& report, ReportCommand& command) {
   report.add_option("--time-scale", command.time_scale, "Model-time scale (default: the runs' own)");
   report.add_option("-o,--output", command.output, "The Markdown file to write, e.g. reports/phase5.md")->required();
   report.add_flag("--no-plots", command.no_plots, "Do not draw plots (tools/plot.py, python3-matplotlib)");
+  report.add_option("--budgets", command.budgets,
+                    "Judge this budgets file over the report's runs (each series folder's name is its variant)")
+      ->check(CLI::ExistingFile);
+}
+
+// The success criteria: the budgets over every folder the report reads.
+int judge_budgets(const ReportCommand& command, ReportInput& input) {
+  auto budgets = load_budgets(command.budgets);
+  if (!budgets) {
+    std::cerr << "flowbench report: " << budgets.error().message << "\n";
+    return kExitBadInput;
+  }
+  std::vector<fs::path> folders = command.before;
+  folders.insert(folders.end(), command.after.begin(), command.after.end());
+  for (const auto& variant : command.variants) {
+    for (const auto& part : split_commas(variant.substr(variant.find('=') + 1))) folders.emplace_back(part);
+  }
+  Measurements data;
+  for (const auto& folder : folders) {
+    auto more = measurements_from_folder(folder);
+    if (!more) {
+      std::cerr << "flowbench report: " << more.error().message << "\n";
+      return kExitBadInput;
+    }
+    if (auto merged = merge_measurements(data, *more); !merged) {
+      std::cerr << "flowbench report: " << merged.error().message << "\n";
+      return kExitBadInput;
+    }
+  }
+  Baselines baselines;
+  for (const auto& target : budgets->targets) {
+    if (!target.regression || target.regression->baseline.empty()) continue;
+    if (auto loaded = load_measurements(target.regression->baseline)) {
+      baselines.emplace(target.regression->baseline.string(), std::move(*loaded));
+    }
+  }
+  auto verdicts = evaluate_budgets(*budgets, data, baselines);
+  if (!verdicts) {
+    std::cerr << "flowbench report: " << verdicts.error().message << "\n";
+    return kExitBadInput;
+  }
+  input.verdicts = std::move(*verdicts);
+  input.budgets_name = budgets->name;
+  return 0;
 }
 
 int do_report(const ReportCommand& command) {
@@ -66,6 +111,9 @@ int do_report(const ReportCommand& command) {
       return kExitBadInput;
     }
     input.variants.push_back({variant.substr(0, eq), std::move(*runs)});
+  }
+  if (!command.budgets.empty()) {
+    if (int status = judge_budgets(command, input)) return status;
   }
   input.display_scale = command.time_scale > 0 ? command.time_scale : input.before.front().time_scale;
   input.focus_task = command.focus_task;

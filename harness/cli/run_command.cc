@@ -5,6 +5,7 @@
 
 #include "cli/cli_common.h"
 #include "model/spec_loader.h"
+#include "schedule/instances.h"
 #include "schedule/local_run.h"
 
 namespace flowbench::cli {
@@ -15,6 +16,7 @@ namespace {
 struct RunCommand {
   RunRequest request;
   std::string progress = "auto";
+  std::size_t instances = 0;
 };
 
 void add_run_options(CLI::App& run, RunCommand& command) {
@@ -54,7 +56,25 @@ void add_run_options(CLI::App& run, RunCommand& command) {
                  "Action cache folder for tasks that declare a cache block "
                  "(default: .flowbench/cache beside the spec)");
   run.add_flag("--no-cache", request.no_cache, "Run every task; neither restore nor store");
+  run.add_option("--only", request.only, "Run just these task ids (dependencies outside them count as done)")
+      ->delimiter(',');
+  run.add_option("--instances", command.instances,
+                 "Run K copies at once, each in its own workspace (a copy of the spec's folder) and run folder, "
+                 "sharing the action cache; writes instances.json")
+      ->check(CLI::PositiveNumber);
   run.add_flag("--cache-read-only", request.cache_read_only, "Restore hits but store nothing");
+}
+
+int do_instances(const RunRequest& request, std::size_t count) {
+  auto report = run_instances(request, count, std::cerr);
+  if (!report) {
+    std::cerr << "flowbench run: " << report.error().message << "\n";
+    return kExitBadInput;
+  }
+  std::cout << "instances " << (report->all_complete ? "all complete" : "NOT all complete") << ": "
+            << (report->root / "instances.json").string() << "\n";
+  if (report->signal) return 128 + report->signal;
+  return report->all_complete ? 0 : kExitTasksFailed;
 }
 
 int do_run(RunCommand& command) {
@@ -65,6 +85,7 @@ int do_run(RunCommand& command) {
                      : progress == "none"  ? ProgressStyle::kNone
                                            : ProgressStyle::kAuto;
   request.handler_dirs = handler_dirs();
+  if (command.instances > 0) return do_instances(request, command.instances);
   auto report = run_workflow(request, std::cerr, std::cout);
   if (!report) {
     std::cerr << "flowbench run: " << report.error().message << "\n";

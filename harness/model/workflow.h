@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/graph.h"
+#include "util/expected.h"
 
 namespace flowbench {
 
@@ -44,5 +45,9 @@ struct Workflow {
   // Index of the task with that id text, if any.
   std::optional<std::size_t> index_of(const std::string& id) const;
 };
+
+// The workflow cut down to the tasks with these ids (spec order kept); dependencies on
+// tasks left out are dropped, as if those had already run. Error for an unknown id.
+Expected<Workflow> restrict_to(const Workflow& workflow, const std::vector<std::string>& ids);
 
 }  // namespace flowbench

@@ -100,4 +100,12 @@ std::vector<Op> scan_ops(const std::filesystem::path& log, std::size_t max_line)
   return ops;
 }
 
+void read_task_quality(const Task& task, Profile& profile) {
+  if (!task.quality.is_object() || !task.quality.contains("junit") || !task.quality["junit"].is_string()) return;
+  if (auto counts = read_junit_counts(task.cwd / task.quality["junit"].get<std::string>())) {
+    profile.quality_passed = counts->passed;
+    profile.quality_failed = counts->failed;
+  }
+}
+
 }  // namespace flowbench

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/workflow.h"
 #include "record/profile.h"
 
 namespace flowbench {
@@ -26,5 +27,9 @@ std::optional<QualityCounts> read_junit_counts(const std::filesystem::path& juni
 // Every op in a log file, in order. Reads in fixed-size chunks, so a log of any size
 // costs constant memory; lines longer than `max_line` bytes are passed over.
 std::vector<Op> scan_ops(const std::filesystem::path& log, std::size_t max_line = 4096);
+
+// Sets the profile's quality counts from the JUnit file the task's "quality" block names
+// (relative to its working folder), when the task has one and the file reads.
+void read_task_quality(const Task& task, Profile& profile);
 
 }  // namespace flowbench

@@ -188,7 +188,23 @@ void write_completion_report(std::ostream& out, const ReportInput& in) {
   }
 
   out << "## Success criteria\n\n";
-  out << "No budgets were judged in this report; `flowbench gate` checks a budgets file against the same runs.\n\n";
+  if (in.verdicts.empty()) {
+    out << "No budgets were judged in this report; `flowbench gate` checks a budgets file against the same runs.\n\n";
+  } else {
+    out << "Budgets `" << in.budgets_name << "` over the runs of this report (model units; 95% CI of the median "
+        << "from 6 repetitions, the range below that):\n\n"
+        << "| target | variant | measured | bound | verdict |\n|---|---|---|---|---|\n";
+    for (const auto& v : in.verdicts) {
+      out << "| " << v.target << " | " << v.variant << " | " << v.measured << " | " << v.bound << " | "
+          << (v.state == VerdictState::kMet ? "met" : v.state == VerdictState::kNotMet ? "**not met**" : "**not measured**")
+          << " |\n";
+    }
+    out << "\n";
+    for (const auto& v : in.verdicts) {
+      if (v.state != VerdictState::kMet) out << "- " << v.target << ": " << v.detail << "\n";
+    }
+    out << "\n";
+  }
 
   out << "## Critical path\n\n";
   for (const auto* side : {&in.before, &in.after}) {

@@ -8,12 +8,16 @@
 #include <vector>
 
 #include "analyze/run_data.h"
+#include "gate/gate.h"
 #include "util/expected.h"
 
 namespace flowbench {
 
 struct ReportInput {
   std::string title = "Completion report";
+  // The success criteria: verdicts of a budgets file over these runs (empty: not judged).
+  std::vector<Verdict> verdicts;
+  std::string budgets_name;
   std::vector<RunRecord> before, after;
   // Further measured variants (e.g. "parallel only", "cached"), each compared with before.
   std::vector<std::pair<std::string, std::vector<RunRecord>>> variants;

@@ -100,6 +100,10 @@ Expected<RunReport> run_workflow(const RunRequest& request, std::ostream& progre
   load_options.handler_dirs = request.handler_dirs;
   auto workflow = load_workflow(request.spec, load_options);
   if (!workflow) return workflow.error();
+  if (!request.only.empty()) {
+    workflow = restrict_to(*workflow, request.only);
+    if (!workflow) return workflow.error();
+  }
 
   std::map<std::string, double> history;
   if (!request.history.empty()) {

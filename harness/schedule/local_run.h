@@ -33,6 +33,7 @@ struct RunRequest {
   bool no_cache = false;              // run every task, store nothing
   bool cache_read_only = false;       // restore hits, store nothing
   std::vector<std::filesystem::path> handler_dirs;  // searched first for programs
+  std::vector<std::string> only;      // run just these task ids (their other dependencies count as done)
 };
 
 struct RunReport {

@@ -73,12 +73,7 @@ Profile profile_from_outcome(const Task& task, const TaskOutcome& outcome,
     p.reason = failed->error;
   }
   if (!std::holds_alternative<LaunchFailed>(outcome.ending)) p.ops = scan_ops(log);
-  if (task.quality.is_object() && task.quality.contains("junit") && task.quality["junit"].is_string()) {
-    if (auto counts = read_junit_counts(task.cwd / task.quality["junit"].get<std::string>())) {
-      p.quality_passed = counts->passed;
-      p.quality_failed = counts->failed;
-    }
-  }
+  read_task_quality(task, p);
   return p;
 }
 

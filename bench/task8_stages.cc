@@ -1,4 +1,5 @@
-// Google Benchmark: Task 8 (the codegen handler) on the reference pattern library.
+// Google Benchmark registrations for Task 8 (the codegen handler) on the reference pattern
+// library; linked into flowbench_bench (with the workflow benchmarks) and task8_bench.
 //   BM_Task8/<stage>       each stage in-process: parse, template, compile, checks, write
 //   BM_Task8Variant/<v>    the whole handler: cold, cached (warm template cache),
 //                          jobs2, incremental (the change-set over a previous build)
@@ -199,4 +200,3 @@ BENCHMARK(BM_Task8Variant_cached)->Name("BM_Task8Variant/cached")->Apply(configu
 BENCHMARK(BM_Task8Variant_jobs2)->Name("BM_Task8Variant/jobs2")->Apply(configure)->Iterations(1);
 BENCHMARK(BM_Task8Variant_incremental)->Name("BM_Task8Variant/incremental")->Apply(configure)->Iterations(1);
 
-BENCHMARK_MAIN();

@@ -1,0 +1,218 @@
+#include "gate/measurements.h"
+
+#include <cmath>
+
+#include "analyze/run_data.h"
+#include "util/atomic_file.h"
+
+namespace flowbench {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+void add_run(Measurements& m, const std::string& variant, const RunRecord& run) {
+  auto add = [&](const std::string& metric, double value) { m.samples[{variant, metric}].push_back(value); };
+  add("success", run.status == "complete" ? 1.0 : 0.0);
+  if (run.status == "complete") add("makespan", run.makespan_ms / 1000);
+  double total_ms = 0;
+  int passed = 0, failed = 0;
+  bool has_quality = false;
+  for (const auto& task : run.tasks) {
+    if (!task.profile) continue;
+    const Profile& p = *task.profile;
+    total_ms += p.duration_ms;
+    if (p.quality_passed || p.quality_failed) {
+      has_quality = true;
+      passed += p.quality_passed.value_or(0);
+      failed += p.quality_failed.value_or(0);
+    }
+    if (p.status != TaskStatus::kOk && p.status != TaskStatus::kCached) continue;
+    add("task:" + task.id, p.duration_ms / 1000);
+    for (const auto& op : p.ops) add("op:" + task.id + ":" + op.name, op.duration_ms / 1000);
+  }
+  if (run.status == "complete") add("total", total_ms / 1000);
+  if (has_quality && passed + failed > 0) add("quality", static_cast<double>(passed) / (passed + failed));
+}
+
+Status add_instances(Measurements& m, const std::string& variant, const fs::path& file) {
+  auto text = read_file(file);
+  if (!text) return text.error();
+  const json doc = json::parse(*text, nullptr, false);
+  if (doc.is_discarded() || !doc.contains("instances") || !doc["instances"].is_array()) {
+    return Error{file.string() + ": not an instances record (truncated?); fix: rerun `flowbench run --instances`"};
+  }
+  double ok = 0;
+  for (const auto& instance : doc["instances"]) ok += instance.value("status", std::string()) == "complete";
+  m.samples[{variant, "instances_ok"}].push_back(ok);
+  return ok_status();
+}
+
+bool has_runs(const fs::path& folder) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(folder, ec)) {
+    if (entry.is_directory() && fs::exists(entry.path() / "run.json")) return true;
+  }
+  return false;
+}
+
+std::vector<fs::path> sorted_subfolders(const fs::path& folder) {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(folder, ec)) {
+    if (entry.is_directory()) out.push_back(entry.path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// One series folder: its runs, and the instances records of `run --instances` inside it.
+Status add_series(Measurements& m, const std::string& variant, const fs::path& folder) {
+  for (const auto& sub : sorted_subfolders(folder)) {
+    if (fs::exists(sub / "instances.json")) {
+      if (auto added = add_instances(m, variant, sub / "instances.json"); !added) return added;
+      continue;  // its instances' runs are counted there, not as runs of this variant
+    }
+    if (!fs::exists(sub / "run.json")) continue;
+    auto run = load_run(sub);
+    if (!run) return run.error();
+    m.time_scale = run->time_scale;
+    add_run(m, variant, *run);
+  }
+  return ok_status();
+}
+
+bool has_instances(const fs::path& folder) {
+  for (const auto& sub : sorted_subfolders(folder)) {
+    if (fs::exists(sub / "instances.json")) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Expected<Measurements> measurements_from_folder(const fs::path& folder) {
+  Measurements m;
+  m.source = folder.string();
+  if (fs::exists(folder / "run.json")) {
+    auto run = load_run(folder);
+    if (!run) return run.error();
+    m.time_scale = run->time_scale;
+    add_run(m, "run", *run);
+    return m;
+  }
+  if (!fs::is_directory(folder)) {
+    return Error{folder.string() + ": no such folder; fix: give a run folder, a series folder or a benchmark JSON file"};
+  }
+  // Runs directly inside are the folder's own variant; folders of runs are variants of their own.
+  if (auto added = add_series(m, folder.filename().string(), folder); !added) return added.error();
+  for (const auto& sub : sorted_subfolders(folder)) {
+    if (fs::exists(sub / "run.json") || fs::exists(sub / "instances.json")) continue;
+    if (!has_runs(sub) && !has_instances(sub)) continue;
+    if (auto added = add_series(m, sub.filename().string(), sub); !added) return added.error();
+  }
+  if (m.samples.empty()) {
+    return Error{folder.string() + ": holds no run folders (no run.json below it); fix: give the folder `flowbench "
+                 "run --out` wrote to"};
+  }
+  return m;
+}
+
+namespace {
+
+double to_seconds(double value, const std::string& unit) {
+  if (unit == "ns") return value / 1e9;
+  if (unit == "us") return value / 1e6;
+  if (unit == "ms") return value / 1e3;
+  return value;
+}
+
+// "BM_Workflow/optimized/manual_time" -> "BM_Workflow/optimized"
+std::string base_name(std::string name) {
+  for (const char* suffix : {"/manual_time", "/real_time"}) {
+    const std::string s = suffix;
+    if (name.size() > s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0) {
+      name.erase(name.size() - s.size());
+    }
+  }
+  const auto slash = name.find("/iterations:");
+  if (slash != std::string::npos) name.erase(slash);
+  return name;
+}
+
+}  // namespace
+
+Expected<Measurements> measurements_from_gbench(const json& document, const std::string& source) {
+  if (!document.is_object() || !document.contains("benchmarks") || !document["benchmarks"].is_array()) {
+    return Error{source + ": /benchmarks: missing; fix: give Google Benchmark JSON (--benchmark_out_format=json)"};
+  }
+  Measurements m;
+  m.source = source;
+  if (document.contains("context") && document["context"].contains("flowbench_time_scale")) {
+    const json& scale = document["context"]["flowbench_time_scale"];
+    m.time_scale = scale.is_string() ? std::stod(scale.get<std::string>()) : scale.get<double>();
+  }
+  const json& benchmarks = document["benchmarks"];
+  for (std::size_t i = 0; i < benchmarks.size(); ++i) {
+    const json& b = benchmarks[i];
+    if (b.value("run_type", std::string("iteration")) != "iteration") continue;
+    if (b.value("error_occurred", false)) continue;  // counted as not measured, never as a value
+    if (!b.contains("name") || !b.contains("real_time") || !b["real_time"].is_number()) {
+      return Error{source + ": /benchmarks/" + std::to_string(i) + ": no name or real_time; fix: give the file "
+                   "Google Benchmark wrote"};
+    }
+    const std::string name = base_name(b.value("run_name", b["name"].get<std::string>()));
+    const double seconds = to_seconds(b["real_time"].get<double>(), b.value("time_unit", std::string("ns")));
+    auto add = [&](const std::string& variant, const std::string& metric, double value) {
+      m.samples[{variant, metric}].push_back(value);
+    };
+    const auto slash = name.find('/');
+    const std::string family = name.substr(0, slash);
+    const std::string arg = slash == std::string::npos ? "" : name.substr(slash + 1);
+    if (family == "BM_Workflow") {
+      add(arg, "makespan", seconds);
+      for (const auto& [key, value] : b.items()) {
+        if (!value.is_number()) continue;
+        if (key.rfind("task_", 0) == 0 && key.size() > 7 && key.compare(key.size() - 2, 2, "_s") == 0) {
+          add(arg, "task:" + key.substr(5, key.size() - 7), value.get<double>());
+        } else if (key == "quality" || key == "instances_ok" || key == "success" || key == "total_s") {
+          add(arg, key == "total_s" ? "total" : key, value.get<double>());
+        }
+      }
+    } else if (family == "BM_Task") {
+      add("alone", "task:" + arg.substr(0, arg.find('-')), seconds);
+    } else if (family == "BM_Task8") {
+      add("inprocess", "op:8:" + arg, seconds);
+    } else {
+      add("other", name, seconds);
+    }
+  }
+  return m;
+}
+
+Expected<Measurements> load_measurements(const fs::path& path) {
+  if (fs::is_directory(path)) return measurements_from_folder(path);
+  auto text = read_file(path);
+  if (!text) return text.error();
+  const json document = json::parse(*text, nullptr, false);
+  if (document.is_discarded()) {
+    return Error{path.string() + ": not valid JSON (truncated?); fix: rerun the benchmark that wrote it"};
+  }
+  return measurements_from_gbench(document, path.string());
+}
+
+Status merge_measurements(Measurements& into, const Measurements& more) {
+  if (!into.samples.empty() && std::abs(into.time_scale - more.time_scale) > 1e-12 * std::abs(into.time_scale)) {
+    return Error{more.source + " was measured at time scale " + std::to_string(more.time_scale) + ", " + into.source +
+                 " at " + std::to_string(into.time_scale) + "; fix: gate data of one time scale together"};
+  }
+  if (into.samples.empty()) into.time_scale = more.time_scale;
+  for (const auto& [key, values] : more.samples) {
+    auto& target = into.samples[key];
+    target.insert(target.end(), values.begin(), values.end());
+  }
+  into.source = into.source.empty() ? more.source : into.source + ", " + more.source;
+  return ok_status();
+}
+
+}  // namespace flowbench

@@ -1,0 +1,56 @@
+// What a gate judges: samples per (variant, metric), read from run folders, series, or
+// Google Benchmark JSON.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "util/expected.h"
+
+namespace flowbench {
+
+// Metric names:
+//   makespan          a run's wall time (seconds)
+//   total             the sum of its task durations (seconds)
+//   task:<id>         one task's wall time (seconds), from runs where it succeeded
+//   op:<id>:<op>      one sub-operation of a task (seconds)
+//   quality           pass rate of the quality checks over the run's tasks (0..1)
+//   success           1 when the run completed, else 0
+//   instances_ok      instances of a `run --instances` that completed (a count)
+struct SampleKey {
+  std::string variant;
+  std::string metric;
+  auto operator<=>(const SampleKey&) const = default;
+};
+
+struct Measurements {
+  std::map<SampleKey, std::vector<double>> samples;
+  double time_scale = 1.0;  // the scale the data was measured at
+  std::string source;       // what was read, for messages
+};
+
+// Reads a run folder (variant "run"), a series folder (runs inside it: its own name is the
+// variant), or a folder of series (each subfolder a variant); a folder holding
+// instances.json files contributes `instances_ok`. Errors name the file and the fix.
+Expected<Measurements> measurements_from_folder(const std::filesystem::path& folder);
+
+// Reads Google Benchmark JSON written by flowbench_bench (or `flowbench export --format
+// gbench`): BM_Workflow/<variant> is the makespan of that variant with its task_<id>,
+// quality and instances_ok counters; BM_Task/<id>-<name> is task:<id> of variant
+// "alone"; BM_Task8/<stage> is op:8:<stage> of variant "inprocess". Only iteration
+// entries count (aggregates are recomputed). `source` names the file in errors.
+Expected<Measurements> measurements_from_gbench(const nlohmann::json& document, const std::string& source);
+
+// Either of the above, by what the path is.
+Expected<Measurements> load_measurements(const std::filesystem::path& path);
+
+// Adds `more` to `into` (same variant and metric: samples appended). Errors when the two
+// were measured at different time scales.
+Status merge_measurements(Measurements& into, const Measurements& more);
+
+}  // namespace flowbench
