@@ -44,10 +44,11 @@ Setup& setup() {
   return s;
 }
 
-void copy_tree(const fs::path& from, const fs::path& to) {
+// Copies a folder; `fresh` leaves out .flowbench/ (caches and runs of the source tree).
+void copy_tree(const fs::path& from, const fs::path& to, bool fresh = true) {
   fs::create_directories(to);
   for (auto it = fs::recursive_directory_iterator(from); it != fs::recursive_directory_iterator(); ++it) {
-    if (it->is_directory() && it->path().filename() == ".flowbench") {
+    if (fresh && it->is_directory() && it->path().filename() == ".flowbench") {
       it.disable_recursion_pending();
       continue;
     }
@@ -167,7 +168,7 @@ fs::path optimized_snapshot() {
   std::ostringstream quiet;
   auto built = run_workflow(request, quiet, quiet);
   if (!built || built->end.status != RunStatus::kComplete) return {};
-  copy_tree(ws, snapshot);
+  copy_tree(ws, snapshot, false);  // with Task 8's template cache
   return snapshot;
 }
 
@@ -177,7 +178,7 @@ fs::path changed_workspace(const std::string& name) {
   if (snapshot.empty()) return {};
   const fs::path ws = setup().root / name;
   fs::remove_all(ws);
-  copy_tree(snapshot, ws);
+  copy_tree(snapshot, ws, false);
   const fs::path changes = setup().spec.parent_path() / "changes";
   if (fs::exists(changes)) copy_tree(changes, ws);
   return ws;

@@ -26,6 +26,7 @@ struct ReportCommand {
   fs::path output;
   bool no_plots = false;
   fs::path budgets;
+  std::vector<fs::path> budget_data;
 };
 
 void add_report_options(CLI::App& report, ReportCommand& command) {
@@ -41,6 +42,8 @@ void add_report_options(CLI::App& report, ReportCommand& command) {
   report.add_option("--budgets", command.budgets,
                     "Judge this budgets file over the report's runs (each series folder's name is its variant)")
       ->check(CLI::ExistingFile);
+  report.add_option("--budget-data", command.budget_data,
+                    "More series (e.g. of `run --instances`) the budgets are judged over, not plotted");
 }
 
 // The success criteria: the budgets over every folder the report reads.
@@ -55,6 +58,7 @@ int judge_budgets(const ReportCommand& command, ReportInput& input) {
   for (const auto& variant : command.variants) {
     for (const auto& part : split_commas(variant.substr(variant.find('=') + 1))) folders.emplace_back(part);
   }
+  folders.insert(folders.end(), command.budget_data.begin(), command.budget_data.end());
   Measurements data;
   for (const auto& folder : folders) {
     auto more = measurements_from_folder(folder);

@@ -130,10 +130,7 @@ struct Checker {
     detail += " vs baseline " + shown(base_median, t.is_time()) + format(", p = %.3g", test.p_value);
     add_part(v.detail, detail);
     if (test.p_value < check.alpha && effect > check.min_effect) {
-      std::string why = "regressed ";
-      why += format("%+.1f%%", effect * 100);
-      why += format(" (p = %.3g)", test.p_value);
-      fail(v, why);
+      fail(v, format("regressed: worse by more than %.3g%% and significant", check.min_effect * 100));
     }
   }
 
