@@ -58,6 +58,7 @@ Measurements samples(std::map<SampleKey, std::vector<double>> values, double sca
   Measurements m;
   m.samples = std::move(values);
   m.time_scale = scale;
+  m.time_scale_known = true;
   m.source = "data";
   return m;
 }

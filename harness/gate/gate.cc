@@ -183,7 +183,7 @@ Expected<std::vector<Verdict>> evaluate_budgets(const Budgets& budgets, const Me
                                                 const Baselines& baselines) {
   Checker checker{budgets, data, baselines};
   if (budgets.time_scale) {
-    if (std::abs(*budgets.time_scale - data.time_scale) > 1e-9 * *budgets.time_scale) {
+    if (data.time_scale_known && std::abs(*budgets.time_scale - data.time_scale) > 1e-9 * *budgets.time_scale) {
       return Error{budgets.file.string() + ": /time_scale: the budgets are for time scale " +
                    format("%g", *budgets.time_scale) + " but " + data.source + " was measured at " +
                    format("%g", data.time_scale) + "; fix: run at --time-scale " + format("%g", *budgets.time_scale) +

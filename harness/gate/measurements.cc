@@ -42,6 +42,10 @@ Status add_instances(Measurements& m, const std::string& variant, const fs::path
   if (doc.is_discarded() || !doc.contains("instances") || !doc["instances"].is_array()) {
     return Error{file.string() + ": not an instances record (truncated?); fix: rerun `flowbench run --instances`"};
   }
+  if (doc.contains("time_scale") && doc["time_scale"].is_number()) {
+    m.time_scale = doc["time_scale"].get<double>();
+    m.time_scale_known = true;
+  }
   double ok = 0;
   for (const auto& instance : doc["instances"]) ok += instance.value("status", std::string()) == "complete";
   m.samples[{variant, "instances_ok"}].push_back(ok);
@@ -77,6 +81,7 @@ Status add_series(Measurements& m, const std::string& variant, const fs::path& f
     auto run = load_run(sub);
     if (!run) return run.error();
     m.time_scale = run->time_scale;
+    m.time_scale_known = true;
     add_run(m, variant, *run);
   }
   return ok_status();
@@ -98,6 +103,7 @@ Expected<Measurements> measurements_from_folder(const fs::path& folder) {
     auto run = load_run(folder);
     if (!run) return run.error();
     m.time_scale = run->time_scale;
+    m.time_scale_known = true;
     add_run(m, "run", *run);
     return m;
   }
@@ -151,6 +157,7 @@ Expected<Measurements> measurements_from_gbench(const json& document, const std:
   if (document.contains("context") && document["context"].contains("flowbench_time_scale")) {
     const json& scale = document["context"]["flowbench_time_scale"];
     m.time_scale = scale.is_string() ? std::stod(scale.get<std::string>()) : scale.get<double>();
+    m.time_scale_known = true;
   }
   const json& benchmarks = document["benchmarks"];
   for (std::size_t i = 0; i < benchmarks.size(); ++i) {
@@ -202,11 +209,15 @@ Expected<Measurements> load_measurements(const fs::path& path) {
 }
 
 Status merge_measurements(Measurements& into, const Measurements& more) {
-  if (!into.samples.empty() && std::abs(into.time_scale - more.time_scale) > 1e-12 * std::abs(into.time_scale)) {
+  if (into.time_scale_known && more.time_scale_known &&
+      std::abs(into.time_scale - more.time_scale) > 1e-12 * std::abs(into.time_scale)) {
     return Error{more.source + " was measured at time scale " + std::to_string(more.time_scale) + ", " + into.source +
                  " at " + std::to_string(into.time_scale) + "; fix: gate data of one time scale together"};
   }
-  if (into.samples.empty()) into.time_scale = more.time_scale;
+  if (!into.time_scale_known && more.time_scale_known) {
+    into.time_scale = more.time_scale;
+    into.time_scale_known = true;
+  }
   for (const auto& [key, values] : more.samples) {
     auto& target = into.samples[key];
     target.insert(target.end(), values.begin(), values.end());

@@ -31,6 +31,7 @@ struct SampleKey {
 struct Measurements {
   std::map<SampleKey, std::vector<double>> samples;
   double time_scale = 1.0;  // the scale the data was measured at
+  bool time_scale_known = false;  // false: counts only (e.g. old instances records), any scale fits
   std::string source;       // what was read, for messages
 };
 

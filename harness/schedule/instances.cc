@@ -143,6 +143,7 @@ Expected<InstancesReport> run_instances(const RunRequest& request, std::size_t c
       {"workflow", workflow->name},
       {"spec", workflow->spec_path.string()},
       {"count", count},
+      {"time_scale", request.time_scale},
       {"cache", request.no_cache ? std::string("off") : shared_cache.string()},
       {"started", iso8601(started)},
       {"ended", iso8601(ended)},
