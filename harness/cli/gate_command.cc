@@ -25,37 +25,20 @@ int do_gate(const GateCommand& command) {
     std::cerr << "flowbench gate: " << budgets.error().message << "\n";
     return kExitBadInput;
   }
-  Measurements data;
-  for (const auto& path : command.data) {
-    auto more = load_measurements(path);
-    if (!more) {
-      std::cerr << "flowbench gate: " << more.error().message << "\n";
-      return kExitBadInput;
-    }
-    if (auto merged = merge_measurements(data, *more); !merged) {
-      std::cerr << "flowbench gate: " << merged.error().message << "\n";
-      return kExitBadInput;
-    }
+  auto data = load_all_measurements(command.data);
+  if (!data) {
+    std::cerr << "flowbench gate: " << data.error().message << "\n";
+    return kExitBadInput;
   }
-  Baselines baselines;
-  for (auto& target : budgets->targets) {
-    if (!target.regression) continue;
-    if (!command.baseline.empty()) target.regression->baseline = command.baseline;
-    const fs::path& path = target.regression->baseline;
-    if (path.empty() || baselines.count(path.string())) continue;
-    auto loaded = load_measurements(path);
-    if (!loaded) {
-      std::cerr << "flowbench gate: baseline: " << loaded.error().message << "\n";
-      continue;  // its targets come out "not measured"
-    }
-    baselines.emplace(path.string(), std::move(*loaded));
-  }
-  auto verdicts = evaluate_budgets(*budgets, data, baselines);
+  std::ostringstream warnings;
+  const Baselines baselines = load_baselines(*budgets, command.baseline, warnings);
+  std::cerr << warnings.str();
+  auto verdicts = evaluate_budgets(*budgets, *data, baselines);
   if (!verdicts) {
     std::cerr << "flowbench gate: " << verdicts.error().message << "\n";
     return kExitBadInput;
   }
-  std::cout << "gate " << budgets->name << " over " << data.source;
+  std::cout << "gate " << budgets->name << " over " << data->source;
   if (budgets->time_scale) std::cout << " (model units: measured / " << *budgets->time_scale << ")";
   std::cout << "\n\n";
   print_verdicts(std::cout, *verdicts);

@@ -59,26 +59,13 @@ int judge_budgets(const ReportCommand& command, ReportInput& input) {
     for (const auto& part : split_commas(variant.substr(variant.find('=') + 1))) folders.emplace_back(part);
   }
   folders.insert(folders.end(), command.budget_data.begin(), command.budget_data.end());
-  Measurements data;
-  for (const auto& folder : folders) {
-    auto more = measurements_from_folder(folder);
-    if (!more) {
-      std::cerr << "flowbench report: " << more.error().message << "\n";
-      return kExitBadInput;
-    }
-    if (auto merged = merge_measurements(data, *more); !merged) {
-      std::cerr << "flowbench report: " << merged.error().message << "\n";
-      return kExitBadInput;
-    }
+  auto data = load_all_measurements(folders);
+  if (!data) {
+    std::cerr << "flowbench report: " << data.error().message << "\n";
+    return kExitBadInput;
   }
-  Baselines baselines;
-  for (const auto& target : budgets->targets) {
-    if (!target.regression || target.regression->baseline.empty()) continue;
-    if (auto loaded = load_measurements(target.regression->baseline)) {
-      baselines.emplace(target.regression->baseline.string(), std::move(*loaded));
-    }
-  }
-  auto verdicts = evaluate_budgets(*budgets, data, baselines);
+  const Baselines baselines = load_baselines(*budgets, {}, std::cerr);
+  auto verdicts = evaluate_budgets(*budgets, *data, baselines);
   if (!verdicts) {
     std::cerr << "flowbench report: " << verdicts.error().message << "\n";
     return kExitBadInput;

@@ -179,6 +179,23 @@ struct Checker {
 
 }  // namespace
 
+Baselines load_baselines(Budgets& budgets, const std::filesystem::path& override_path, std::ostream& warnings) {
+  Baselines baselines;
+  for (auto& target : budgets.targets) {
+    if (!target.regression) continue;
+    if (!override_path.empty()) target.regression->baseline = override_path;
+    const std::filesystem::path& path = target.regression->baseline;
+    if (path.empty() || baselines.count(path.string())) continue;
+    auto loaded = load_measurements(path);
+    if (!loaded) {
+      warnings << "baseline: " << loaded.error().message << "\n";
+      continue;
+    }
+    baselines.emplace(path.string(), std::move(*loaded));
+  }
+  return baselines;
+}
+
 Expected<std::vector<Verdict>> evaluate_budgets(const Budgets& budgets, const Measurements& data,
                                                 const Baselines& baselines) {
   Checker checker{budgets, data, baselines};

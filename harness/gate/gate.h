@@ -32,6 +32,11 @@ struct Verdict {
 // Baseline measurements for regression checks, by the path the budgets (or --baseline) give.
 using Baselines = std::map<std::string, Measurements>;
 
+// Loads the baseline of every regression check (`override_path`, when given, replaces each
+// target's own). A baseline that does not load is reported on `warnings`; its targets then
+// come out "not measured".
+Baselines load_baselines(Budgets& budgets, const std::filesystem::path& override_path, std::ostream& warnings);
+
 // Checks every target. Time metrics are shown and bounded in model seconds when the
 // budgets set a time scale (measured seconds / time_scale). Errors (not verdicts) when the
 // budgets' time scale differs from the data's.

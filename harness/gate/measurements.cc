@@ -226,4 +226,14 @@ Status merge_measurements(Measurements& into, const Measurements& more) {
   return ok_status();
 }
 
+Expected<Measurements> load_all_measurements(const std::vector<fs::path>& paths) {
+  Measurements all;
+  for (const auto& path : paths) {
+    auto more = load_measurements(path);
+    if (!more) return more.error();
+    if (auto merged = merge_measurements(all, *more); !merged) return merged.error();
+  }
+  return all;
+}
+
 }  // namespace flowbench

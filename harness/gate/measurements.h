@@ -50,6 +50,9 @@ Expected<Measurements> measurements_from_gbench(const nlohmann::json& document, 
 // Either of the above, by what the path is.
 Expected<Measurements> load_measurements(const std::filesystem::path& path);
 
+// Every path read with load_measurements and merged into one set.
+Expected<Measurements> load_all_measurements(const std::vector<std::filesystem::path>& paths);
+
 // Adds `more` to `into` (same variant and metric: samples appended). Errors when the two
 // were measured at different time scales.
 Status merge_measurements(Measurements& into, const Measurements& more);

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "model/graph.h"
+#include "util/time_format.h"
 
 namespace flowbench {
 using nlohmann::json;
@@ -32,12 +33,6 @@ ordered_json simple_task(const RunRecord& run, const TaskRecord& task) {
 }
 
 double duration_ms(const TaskRecord& task) { return task.profile ? task.profile->duration_ms : 0; }
-
-std::string seconds_text(double ms) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.3f", ms / 1000);
-  return buffer;
-}
 
 }  // namespace
 

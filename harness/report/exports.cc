@@ -3,21 +3,12 @@
 #include <nlohmann/json.hpp>
 
 #include "record/trace.h"
+#include "util/time_format.h"
 #include "util/xml.h"
 
 namespace flowbench {
 using nlohmann::json;
 using nlohmann::ordered_json;
-
-namespace {
-
-std::string seconds(double ms) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.3f", ms / 1000.0);
-  return buffer;
-}
-
-}  // namespace
 
 void write_junit(std::ostream& out, const RunRecord& run) {
   int failures = 0, skipped = 0;
@@ -33,15 +24,15 @@ void write_junit(std::ostream& out, const RunRecord& run) {
   for (const auto& task : run.tasks) tests += task.profile.has_value();
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       << "<testsuites name=\"flowbench\" tests=\"" << tests << "\" failures=\"" << failures << "\" skipped=\""
-      << skipped << "\" time=\"" << seconds(total_ms) << "\">\n"
+      << skipped << "\" time=\"" << seconds_text(total_ms) << "\">\n"
       << "  <testsuite name=\"" << xml_escape(run.workflow + "/" + run.run_id) << "\" tests=\"" << tests
       << "\" failures=\"" << failures << "\" errors=\"0\" skipped=\"" << skipped << "\" time=\""
-      << seconds(total_ms) << "\">\n";
+      << seconds_text(total_ms) << "\">\n";
   for (const auto& task : run.tasks) {
     if (!task.profile) continue;
     const Profile& p = *task.profile;
     out << "    <testcase classname=\"" << xml_escape(run.workflow) << "\" name=\"" << xml_escape(p.id + " " + p.name)
-        << "\" time=\"" << seconds(p.duration_ms) << "\"";
+        << "\" time=\"" << seconds_text(p.duration_ms) << "\"";
     const TaskStatus s = p.status;
     if (s == TaskStatus::kOk || s == TaskStatus::kCached) {
       out << "/>\n";

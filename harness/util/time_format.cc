@@ -85,4 +85,10 @@ std::string clock_duration(std::chrono::nanoseconds d) {
   return buffer;
 }
 
+std::string seconds_text(double ms) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.3f", ms / 1000.0);
+  return buffer;
+}
+
 }  // namespace flowbench

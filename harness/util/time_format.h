@@ -21,4 +21,7 @@ std::string compact_stamp(SystemTime t);
 // "0:41", "12:05", "1:02:03" for a live status line.
 std::string clock_duration(std::chrono::nanoseconds d);
 
+// Milliseconds as seconds with three decimals: 1750.4 -> "1.750" (JUnit, descriptions).
+std::string seconds_text(double ms);
+
 }  // namespace flowbench
