@@ -46,18 +46,9 @@ Setup& setup() {
 
 // Copies a folder; `fresh` leaves out .flowbench/ (caches and runs of the source tree).
 void copy_tree(const fs::path& from, const fs::path& to, bool fresh = true) {
-  fs::create_directories(to);
-  for (auto it = fs::recursive_directory_iterator(from); it != fs::recursive_directory_iterator(); ++it) {
-    if (fresh && it->is_directory() && it->path().filename() == ".flowbench") {
-      it.disable_recursion_pending();
-      continue;
-    }
-    const fs::path target = to / fs::relative(it->path(), from);
-    if (it->is_directory()) {
-      fs::create_directories(target);
-    } else {
-      fs::copy(it->path(), target, fs::copy_options::overwrite_existing);
-    }
+  if (auto copied = copy_workspace(from, to, {}, !fresh); !copied) {
+    std::cerr << "flowbench_bench: " << copied.error().message << "\n";
+    std::exit(2);
   }
 }
 

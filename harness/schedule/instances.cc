@@ -14,18 +14,14 @@
 namespace flowbench {
 namespace fs = std::filesystem;
 
-namespace {
-
-// Copies `from` into `to`, leaving out .flowbench/ folders and `skip` (the output folder
-// when it lies inside the spec's folder).
-Status copy_workspace(const fs::path& from, const fs::path& to, const fs::path& skip) {
+Status copy_workspace(const fs::path& from, const fs::path& to, const fs::path& skip, bool keep_flowbench) {
   std::error_code ec;
   fs::create_directories(to, ec);
   if (ec) return Error{"cannot create " + to.string() + ": " + ec.message()};
   for (auto it = fs::recursive_directory_iterator(from, ec); !ec && it != fs::recursive_directory_iterator();
        it.increment(ec)) {
     const fs::path& source = it->path();
-    if (it->is_directory() && (source.filename() == ".flowbench" || source == skip)) {
+    if (it->is_directory() && ((!keep_flowbench && source.filename() == ".flowbench") || source == skip)) {
       it.disable_recursion_pending();
       continue;
     }
@@ -40,6 +36,8 @@ Status copy_workspace(const fs::path& from, const fs::path& to, const fs::path& 
   if (ec) return Error{"cannot copy " + from.string() + " to " + to.string() + ": " + ec.message()};
   return ok_status();
 }
+
+namespace {
 
 Expected<fs::path> unique_folder(const fs::path& out, const std::string& id) {
   std::error_code ec;

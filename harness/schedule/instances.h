@@ -24,6 +24,11 @@ struct InstancesReport {
   int signal = 0;                   // the signal that interrupted any instance, 0 if none
 };
 
+// Copies the folder `from` into `to` (created), leaving out `skip` and, unless
+// `keep_flowbench`, every .flowbench/ folder (caches and runs). Errors name both folders.
+Status copy_workspace(const std::filesystem::path& from, const std::filesystem::path& to,
+                      const std::filesystem::path& skip = {}, bool keep_flowbench = false);
+
 // Copies the spec's folder (without .flowbench/ and without the output folder) into
 // <root>/workspaces/i<k>, runs every copy concurrently with `request`'s settings (the
 // action cache defaults to the original spec's, so all instances share it), and writes
