@@ -32,5 +32,6 @@ void add_analysis_commands(CLI::App& app, int& exit_status);  // analyze, compar
 void add_report_commands(CLI::App& app, int& exit_status);    // report, export
 void add_import_command(CLI::App& app, int& exit_status);     // import
 void add_gate_command(CLI::App& app, int& exit_status);       // gate
+void add_exec_command(CLI::App& app, int& exit_status);       // exec
 
 }  // namespace flowbench::cli

@@ -63,6 +63,28 @@ void add_run_options(CLI::App& run, RunCommand& command) {
                  "sharing the action cache; writes instances.json")
       ->check(CLI::PositiveNumber);
   run.add_flag("--cache-read-only", request.cache_read_only, "Restore hits but store nothing");
+
+  auto* slurm = "Slurm (with --executor slurm)";
+  run.add_option("--executor", request.executor,
+                 "local: processes on this machine; slurm: one batch job per task, dependencies as "
+                 "afterok, so Slurm orders the graph (the run folder must be on a file system the nodes see)")
+      ->check(CLI::IsMember({"local", "slurm"}))
+      ->capture_default_str();
+  run.add_option("--partition", request.cluster.partition, "Slurm partition for every job")->group(slurm);
+  run.add_option("--account", request.cluster.account, "Slurm account charged for the jobs")->group(slurm);
+  run.add_option("--qos", request.cluster.qos, "Slurm quality of service for the jobs")->group(slurm);
+  run.add_option("--sbatch-arg", request.cluster.sbatch_args,
+                 "Extra sbatch argument, repeatable (write --sbatch-arg=--exclusive); CPUs and memory "
+                 "per task come from the spec's cpus and mem_mb, the time limit from its timeout_s")
+      ->group(slurm)
+      ->allow_extra_args(false);
+  run.add_option("--shared-dir", request.out,
+                 "A folder every node sees, where the run folder is made (the same as --out)")
+      ->group(slurm);
+  run.add_option("--flowbench-binary", request.flowbench,
+                 "The flowbench the jobs run as `flowbench exec` (default: this one; it must be visible "
+                 "to the nodes)")
+      ->group(slurm);
 }
 
 int do_instances(const RunRequest& request, std::size_t count) {

@@ -20,7 +20,7 @@ const std::set<std::string> kTopKeys = {"schema", "name", "defaults", "tasks", "
 const std::set<std::string> kDefaultKeys = {"timeout_s", "env", "cwd"};
 const std::set<std::string> kTaskKeys = {"id", "name", "command", "shell", "after", "timeout_s",
                                          "expected_s", "env", "cwd", "cache", "quality",
-                                         "description"};
+                                         "description", "cpus", "mem_mb"};
 
 std::string join(const std::set<std::string>& words) {
   std::string out;
@@ -286,6 +286,16 @@ Task read_task(SpecChecker& check, const json& raw, std::size_t index, const jso
       task.expected_s = raw["expected_s"].get<double>();
     }
   }
+  // Resources a cluster job asks for (--executor slurm); a local run does not limit them.
+  for (auto [key, field] : {std::pair{"cpus", &task.cpus}, std::pair{"mem_mb", &task.mem_mb}}) {
+    if (!raw.contains(key)) continue;
+    if (!raw[key].is_number_integer() || raw[key].get<long>() < 1) {
+      check.problem(path + "/" + key, std::string("must be a positive whole number, got ") + raw[key].dump(),
+                    std::string("write e.g. \"") + key + "\": " + (field == &task.cpus ? "2" : "4096"));
+    } else {
+      *field = raw[key].get<long>();
+    }
+  }
   task.env = check.env(defaults, "/defaults");
   for (auto& [key, value] : check.env(raw, path)) task.env[key] = value;
   task.cwd = check.cwd(raw, path, default_cwd);
@@ -370,6 +380,14 @@ fs::path resolve_program(const std::string& program, const fs::path& base,
     if (platform::is_executable_file(candidate)) return fs::absolute(candidate).lexically_normal();
   }
   return {};
+}
+
+fs::path find_program(const std::string& program, const fs::path& base, const std::vector<fs::path>& dirs) {
+  std::vector<fs::path> all = dirs;
+  if (const char* own = std::getenv("PATH")) {
+    for (auto& dir : split_search_path(own)) all.push_back(dir);
+  }
+  return resolve_program(program, base, all);
 }
 
 Expected<Workflow> load_workflow_text(const std::string& text, const fs::path& spec_path,

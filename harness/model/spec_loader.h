@@ -42,6 +42,11 @@ Expected<Workflow> load_workflow_text(const std::string& text,
 
 // Resolves a program name as a task would: a path with a slash is relative to `base`;
 // a bare name is searched in `dirs` in order. Empty when not found or not executable.
+// `program` found like a shell would: in `dirs` first, then on this process's PATH; empty
+// when it is nowhere.
+std::filesystem::path find_program(const std::string& program, const std::filesystem::path& base,
+                                   const std::vector<std::filesystem::path>& dirs);
+
 std::filesystem::path resolve_program(const std::string& program,
                                       const std::filesystem::path& base,
                                       const std::vector<std::filesystem::path>& dirs);

@@ -29,6 +29,8 @@ struct Task {
   std::filesystem::path cwd;           // absolute working folder
   nlohmann::json cache;                // the "cache" block, used by the action cache
   nlohmann::json quality;              // the "quality" block
+  std::optional<long> cpus;            // CPUs a cluster job asks for (--executor slurm)
+  std::optional<long> mem_mb;          // memory a cluster job asks for, MiB
 
   // Log and profile files use the id in their names: "task-8.log".
   std::string file_stem() const { return "task-" + id; }

@@ -70,6 +70,9 @@ nlohmann::ordered_json to_json(const Profile& p) {
   out["quality"] = std::move(quality);
   out["slot"] = p.slot;
   out["time_scale"] = p.time_scale;
+  // Only from a queueing executor (Slurm): submit -> start, and the cluster's own record.
+  if (p.queue_wait_ms) out["queue_wait_ms"] = round3(*p.queue_wait_ms);
+  if (!p.executor.is_null()) out["executor"] = p.executor;
   return out;
 }
 
@@ -114,6 +117,10 @@ Expected<Profile> profile_from_json(const json& in, const std::string& where) {
   p.log_file = in.value("log_file", std::string());
   p.slot = in.value("slot", -1);
   p.time_scale = in.value("time_scale", 1.0);
+  if (in.contains("queue_wait_ms") && in["queue_wait_ms"].is_number()) {
+    p.queue_wait_ms = in["queue_wait_ms"].get<double>();
+  }
+  if (in.contains("executor") && in["executor"].is_object()) p.executor = in["executor"];
   if (in.contains("reason") && in["reason"].is_string()) p.reason = in["reason"].get<std::string>();
   if (in.contains("quality") && in["quality"].is_object()) {
     const json& q = in["quality"];

@@ -47,6 +47,8 @@ struct Profile {
   std::string log_file;         // relative to the run folder
   int slot = -1;                // concurrent slot it ran in, -1 when it did not run
   double time_scale = 1.0;
+  std::optional<double> queue_wait_ms;  // submit -> start, from a queueing executor (Slurm)
+  nlohmann::json executor;              // that executor's record of the job; null when local
 };
 
 // Keys in the plan's order first (task_id, start_time, ...), then flowbench's.

@@ -33,6 +33,15 @@ Expected<RunPaths> create_run_folder(const fs::path& out, const std::string& run
   return paths;
 }
 
+RunPaths run_paths_of(const fs::path& root) {
+  RunPaths paths;
+  paths.run_id = root.filename().string();
+  paths.root = root;
+  paths.profiles = root / "profiles";
+  paths.logs = root / "logs";
+  return paths;
+}
+
 RunFolderWriter::RunFolderWriter(RunPaths paths, RunSettings settings)
     : paths_(std::move(paths)), settings_(std::move(settings)) {}
 
@@ -81,6 +90,7 @@ void RunFolderWriter::write_run_json(const RunEnd* end) {
       {"time_scale", settings_.time_scale},
       {"keep_going", settings_.keep_going},
       {"history", settings_.history.empty() ? json(nullptr) : json(settings_.history)},
+      {"executor", settings_.executor},
   };
   if (!settings_.imported_from.is_null()) {
     context = {{"mode", settings_.mode}, {"jobs", settings_.jobs}, {"time_scale", settings_.time_scale},

@@ -27,6 +27,8 @@ struct RunSettings {
   // Set for a run converted from another system's record: run.json's context then
   // describes that origin instead of this machine.
   nlohmann::json imported_from;
+  // Where the tasks ran: {"name": "local"} or {"name": "slurm", "partition": ..., ...}.
+  nlohmann::json executor = {{"name", "local"}};
 };
 
 struct RunPaths {
@@ -36,7 +38,15 @@ struct RunPaths {
   std::filesystem::path records() const { return root / "records.jsonl"; }
   std::filesystem::path trace() const { return root / "trace.json"; }
   std::filesystem::path log_of(const Task& task) const { return logs / (task.file_stem() + ".log"); }
+  // What a task's job writes when it runs elsewhere (flowbench exec in a Slurm job): a
+  // marker when it starts, its profile when it ends.
+  std::filesystem::path jobs() const { return root / "jobs"; }
+  std::filesystem::path job_started(const Task& task) const { return jobs() / (task.file_stem() + ".started"); }
+  std::filesystem::path job_profile(const Task& task) const { return jobs() / (task.file_stem() + ".json"); }
 };
+
+// The paths of an existing run folder (nothing is checked or created).
+RunPaths run_paths_of(const std::filesystem::path& root);
 
 // Creates <out>/<run-id>/ with profiles/ and logs/. An existing run id gets a numeric
 // suffix (-2, -3, ...) rather than mixing two runs in one folder.

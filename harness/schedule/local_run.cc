@@ -12,6 +12,8 @@
 #include "record/trace.h"
 #include "schedule/plan.h"
 #include "schedule/scheduler.h"
+#include "schedule/task_launch.h"
+#include "slurm/slurm_runner.h"
 #include "util/atomic_file.h"
 
 namespace flowbench {
@@ -19,34 +21,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-
-std::string format_scale(double scale) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.17g", scale);
-  return buffer;
-}
-
-// The environment a task sees: flowbench's own, the spec's env on top, flowbench's
-// handler folder first on PATH, and FLOWBENCH_* facts about the run.
-std::vector<std::string> task_environment(const Task& task, const RunRequest& request,
-                                          const RunPaths& paths) {
-  std::map<std::string, std::string> env;
-  for (const std::string& entry : platform::environment()) {
-    const auto eq = entry.find('=');
-    if (eq != std::string::npos) env[entry.substr(0, eq)] = entry.substr(eq + 1);
-  }
-  for (const auto& [key, value] : task.env) env[key] = value;
-  std::string path;
-  for (const auto& dir : request.handler_dirs) path += dir.string() + ":";
-  env["PATH"] = path + env["PATH"];
-  env["FLOWBENCH_TIME_SCALE"] = format_scale(request.time_scale);
-  env["FLOWBENCH_TASK_ID"] = task.id;
-  env["FLOWBENCH_RUN_DIR"] = fs::absolute(paths.root).string();
-  std::vector<std::string> entries;
-  entries.reserve(env.size());
-  for (const auto& [key, value] : env) entries.push_back(key + "=" + value);
-  return entries;
-}
 
 std::vector<double> expected_durations(const Workflow& workflow,
                                        const std::map<std::string, double>& history) {
@@ -93,6 +67,20 @@ Expected<RunReport> run_workflow(const RunRequest& request, std::ostream& progre
   if (request.mode != "sequential" && request.mode != "parallel") {
     return Error{"--mode " + request.mode + ": unknown mode; fix: use sequential or parallel"};
   }
+  const bool slurm = request.executor == "slurm";
+  if (!slurm && request.executor != "local") {
+    return Error{"--executor " + request.executor + ": unknown executor; fix: use local or slurm"};
+  }
+  if (slurm && request.mode == "sequential") {
+    return Error{"--executor slurm runs tasks as the graph allows (Slurm orders them); fix: drop "
+                 "--mode sequential, or use --executor local for a sequential baseline"};
+  }
+  if (slurm && (request.cache_read_only || !request.cache_dir.empty())) {
+    // Slurm gets the whole graph at once (afterok), before any dependency has written the
+    // inputs a cache key is computed from.
+    return Error{"--executor slurm runs every task without the action cache; fix: drop --cache and "
+                 "--cache-read-only, or use --executor local"};
+  }
   if (!(request.time_scale > 0)) {
     return Error{"--time-scale must be positive (e.g. 0.001 runs a model minute in 60 ms)"};
   }
@@ -128,9 +116,17 @@ Expected<RunReport> run_workflow(const RunRequest& request, std::ostream& progre
 
   const fs::path cache_dir = request.cache_dir.empty() ? workflow->spec_dir / ".flowbench" / "cache"
                                                       : fs::absolute(request.cache_dir);
+  const bool use_cache = !request.no_cache && !slurm;
   RunSettings settings;
-  settings.cache = request.no_cache ? "off" : request.cache_read_only ? "read-only" : "read-write";
-  if (!request.no_cache) settings.cache_dir = cache_dir.string();
+  settings.cache = !use_cache ? "off" : request.cache_read_only ? "read-only" : "read-write";
+  if (use_cache) settings.cache_dir = cache_dir.string();
+  if (slurm) {
+    settings.executor = {{"name", "slurm"},
+                         {"partition", request.cluster.partition},
+                         {"account", request.cluster.account},
+                         {"qos", request.cluster.qos},
+                         {"sbatch_args", request.cluster.sbatch_args}};
+  }
   settings.mode = request.mode;
   settings.jobs = jobs;
   settings.time_scale = request.time_scale;
@@ -159,37 +155,50 @@ Expected<RunReport> run_workflow(const RunRequest& request, std::ostream& progre
     observers.push_back(&*events);
   }
 
-  LocalRunner runner({jobs, request.kill_grace});
-  Plan plan(workflow->deps, priority);
   const Workflow& wf = *workflow;
   const RunPaths& run_paths = *paths;
-  auto make_launch = [&](std::size_t index) {
-    const Task& task = wf.tasks[index];
-    Launch launch;
-    launch.task = index;
-    launch.executable = task.executable;
-    launch.argv = task.shell ? std::vector<std::string>{"/bin/sh", "-c", task.command.front()}
-                             : task.command;
-    launch.env = task_environment(task, request, run_paths);
-    launch.cwd = task.cwd;
-    launch.log = run_paths.log_of(task);
-    if (task.timeout_s) {
-      launch.timeout = std::chrono::duration_cast<std::chrono::nanoseconds>(
-          std::chrono::duration<double>(*task.timeout_s));
+  std::unique_ptr<Runner> runner;
+  SlurmRunner* slurm_runner = nullptr;
+  if (slurm) {
+    SlurmRunnerOptions slurm_options;
+    slurm_options.cluster = request.cluster;
+    slurm_options.flowbench = request.flowbench.empty() ? platform::self_executable() : request.flowbench;
+    slurm_options.spec = wf.spec_path;
+    slurm_options.time_scale = request.time_scale;
+    slurm_options.handler_dirs = request.handler_dirs;
+    slurm_options.kill_grace = request.kill_grace;
+    auto created = SlurmRunner::create(wf, run_paths, slurm_options);
+    if (!created) {
+      std::error_code ec;
+      fs::remove_all(run_paths.root, ec);  // nothing ran: leave no empty run behind
+      return created.error();
     }
-    return launch;
+    slurm_runner = created->get();
+    runner = std::move(*created);
+  } else {
+    runner = std::make_unique<LocalRunner>(LocalRunnerOptions{jobs, request.kill_grace});
+  }
+  Plan plan(workflow->deps, priority);
+  const LaunchSettings launch_settings{request.time_scale, request.handler_dirs, run_paths.root};
+  auto make_launch = [&](std::size_t index) {
+    return task_launch(index, wf.tasks[index], launch_settings, run_paths.log_of(wf.tasks[index]));
   };
   ActionCache action_cache(cache_dir, request.cache_read_only);
   RunCache run_cache(wf, action_cache, run_paths, request.time_scale,
-                     [&](const Task& task) { return task_environment(task, request, run_paths); },
+                     [&](const Task& task) { return task_environment(task, launch_settings); },
                      progress_out);
   SchedulerOptions options;
-  if (!request.no_cache) options.cache = &run_cache;
+  if (use_cache) options.cache = &run_cache;
   options.keep_going = request.keep_going;
   options.kill_on_failure = request.kill_on_failure;
   options.time_scale = request.time_scale;
-  Scheduler scheduler(wf, runner, plan, make_launch, observers, options);
+  Scheduler scheduler(wf, *runner, plan, make_launch, observers, options);
   RunReport report{*paths, scheduler.run()};
+  if (slurm_runner) {
+    if (auto table = slurm_runner->write_job_table(); !table) {
+      progress_out << "flowbench run: warning: " << table.error().message << "\n";
+    }
+  }
   if (folder_writer.write_error()) return *folder_writer.write_error();
   if (trace.write_error()) return *trace.write_error();
   return report;

@@ -1,5 +1,5 @@
 // One `flowbench run`: load the spec, make the run folder, schedule the tasks on local
-// processes, record everything.
+// processes or Slurm jobs, record everything.
 #pragma once
 
 #include <chrono>
@@ -10,6 +10,7 @@
 
 #include "record/observer.h"
 #include "record/run_folder.h"
+#include "slurm/sbatch.h"
 #include "util/expected.h"
 
 namespace flowbench {
@@ -34,6 +35,9 @@ struct RunRequest {
   bool cache_read_only = false;       // restore hits, store nothing
   std::vector<std::filesystem::path> handler_dirs;  // searched first for programs
   std::vector<std::string> only;      // run just these task ids (their other dependencies count as done)
+  std::string executor = "local";     // local | slurm
+  slurm::ClusterOptions cluster;      // with slurm: partition, account, QoS, extra sbatch arguments
+  std::filesystem::path flowbench;    // with slurm: the binary jobs run (default: this one)
 };
 
 struct RunReport {

@@ -38,12 +38,17 @@ std::size_t Plan::start_next() {
   const std::size_t task = ready_.top();
   ready_.pop();
   state_[task] = State::kRunning;
+  if (release_on_start_) release_dependents(task);
   return task;
 }
 
 void Plan::succeeded(std::size_t task) {
   check(state_[task] == State::kRunning, "succeeded() on a task that is not running");
   state_[task] = State::kSucceeded;
+  if (!release_on_start_) release_dependents(task);
+}
+
+void Plan::release_dependents(std::size_t task) {
   for (std::size_t next : dependents_[task]) {
     if (--waiting_on_[next] == 0 && state_[next] == State::kWaiting) {
       state_[next] = State::kReady;
@@ -56,20 +61,58 @@ std::vector<std::size_t> Plan::failed(std::size_t task) {
   check(state_[task] == State::kRunning, "failed() on a task that is not running");
   state_[task] = State::kFailed;
   std::vector<std::size_t> skipped;
+  std::vector<bool> seen(state_.size(), false);
   std::vector<std::size_t> stack(dependents_[task].begin(), dependents_[task].end());
   while (!stack.empty()) {
     const std::size_t next = stack.back();
     stack.pop_back();
-    // A dependent cannot have started (it waits for `task`); it may already be skipped
-    // because of an earlier failure, which then stays its cause.
-    if (state_[next] != State::kWaiting) continue;
-    state_[next] = State::kSkipped;
-    blocker_[next] = task;
-    skipped.push_back(next);
+    if (seen[next]) continue;
+    seen[next] = true;
+    // Without release_on_start a dependent cannot have started (it waits for `task`); with
+    // it, a started dependent is the runner's to cancel (started_dependents), and what
+    // waits for it is still skipped here. A dependent already skipped because of an
+    // earlier failure keeps that cause.
+    if (state_[next] == State::kWaiting || state_[next] == State::kReady) {
+      state_[next] = State::kSkipped;
+      blocker_[next] = task;
+      skipped.push_back(next);
+    } else if (state_[next] != State::kRunning) {
+      continue;
+    }
     stack.insert(stack.end(), dependents_[next].begin(), dependents_[next].end());
   }
   std::sort(skipped.begin(), skipped.end());
+  drop_skipped_from_ready();
   return skipped;
+}
+
+std::vector<std::size_t> Plan::started_dependents(std::size_t task) const {
+  std::vector<bool> seen(state_.size(), false);
+  std::vector<std::size_t> found;
+  std::vector<std::size_t> stack(dependents_[task].begin(), dependents_[task].end());
+  while (!stack.empty()) {
+    const std::size_t next = stack.back();
+    stack.pop_back();
+    if (seen[next]) continue;
+    seen[next] = true;
+    if (state_[next] == State::kRunning) found.push_back(next);
+    stack.insert(stack.end(), dependents_[next].begin(), dependents_[next].end());
+  }
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
+void Plan::cancelled(std::size_t task) {
+  check(state_[task] == State::kRunning, "cancelled() on a task that is not running");
+  state_[task] = State::kSkipped;
+}
+
+std::vector<std::size_t> Plan::started() const {
+  std::vector<std::size_t> tasks;
+  for (std::size_t task = 0; task < state_.size(); ++task) {
+    if (state_[task] == State::kRunning) tasks.push_back(task);
+  }
+  return tasks;
 }
 
 std::vector<std::size_t> Plan::not_started() const {
@@ -86,7 +129,10 @@ void Plan::skip(const std::vector<std::size_t>& tasks) {
           "skip() on a task that started");
     state_[task] = State::kSkipped;
   }
-  // Drop them from the ready queue.
+  drop_skipped_from_ready();
+}
+
+void Plan::drop_skipped_from_ready() {
   std::priority_queue<std::size_t, std::vector<std::size_t>, Later> kept(Later{&priority_});
   while (!ready_.empty()) {
     if (state_[ready_.top()] == State::kReady) kept.push(ready_.top());

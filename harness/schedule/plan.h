@@ -18,6 +18,11 @@ class Plan {
   // equal priorities give the stable topological order of the spec.
   Plan(Dependencies deps, std::vector<double> priority);
 
+  // For a runner that orders dependencies itself (Slurm): a task becomes ready as soon as
+  // every task it waits for has *started* (been handed over), not finished. Call before
+  // the first start_next().
+  void release_on_start() { release_on_start_ = true; }
+
   bool has_ready() const { return !ready_.empty(); }
 
   // Takes the ready task with the highest priority and marks it running.
@@ -30,6 +35,16 @@ class Plan {
   // Marks the task failed and every task depending on it, directly or not, that has not
   // started as skipped because of it. Returns the newly skipped tasks in index order.
   std::vector<std::size_t> failed(std::size_t task);
+
+  // With release_on_start: the tasks depending on `task`, directly or not, that were
+  // handed over and have not ended (they can no longer run), in index order.
+  std::vector<std::size_t> started_dependents(std::size_t task) const;
+
+  // A started task that never ran (cancelled before it began) is marked skipped.
+  void cancelled(std::size_t task);
+
+  // Tasks started and not yet ended, in index order.
+  std::vector<std::size_t> started() const;
 
   // Tasks neither started nor skipped yet, in index order (waiting or ready).
   std::vector<std::size_t> not_started() const;
@@ -53,6 +68,10 @@ class Plan {
     }
   };
 
+  void release_dependents(std::size_t task);
+  void drop_skipped_from_ready();
+
+  bool release_on_start_ = false;
   Dependencies deps_;
   Dependencies dependents_;
   std::vector<double> priority_;

@@ -47,6 +47,7 @@ Profile profile_from_outcome(const Task& task, const TaskOutcome& outcome,
   p.cpu_user_ms = m.cpu_user_ms;
   p.cpu_sys_ms = m.cpu_sys_ms;
   p.max_rss_kb = m.max_rss_kb;
+  bool ran = true;
   if (const auto* done = std::get_if<Completed>(&outcome.ending)) {
     p.signal = done->signal;
     if (done->signal == 0) p.exit_code = done->exit_code;
@@ -69,10 +70,21 @@ Profile profile_from_outcome(const Task& task, const TaskOutcome& outcome,
     p.signal = stop->signal;
   } else if (const auto* failed = std::get_if<LaunchFailed>(&outcome.ending)) {
     p.status = TaskStatus::kFailed;
-    p.slot = -1;
     p.reason = failed->error;
+    ran = false;
+  } else if (const auto* lost = std::get_if<Lost>(&outcome.ending)) {
+    p.status = TaskStatus::kFailed;
+    p.reason = lost->what;
+    ran = lost->started;
+  } else if (std::holds_alternative<NotStarted>(outcome.ending)) {
+    p.status = TaskStatus::kSkipped;
+    p.log_file.clear();
+    ran = false;
   }
-  if (!std::holds_alternative<LaunchFailed>(outcome.ending)) p.ops = scan_ops(log);
+  if (m.queue_wait) p.queue_wait_ms = std::chrono::duration<double, std::milli>(*m.queue_wait).count();
+  p.executor = m.executor;
+  if (!ran) p.slot = -1;
+  if (ran) p.ops = scan_ops(log);
   read_task_quality(task, p);
   return p;
 }
@@ -86,7 +98,35 @@ Scheduler::Scheduler(const Workflow& workflow, Runner& runner, Plan& plan, Launc
       observers_(std::move(observers)),
       options_(options),
       slot_of_(workflow.tasks.size(), -1),
-      log_of_(workflow.tasks.size()) {}
+      log_of_(workflow.tasks.size()),
+      cancel_reason_(workflow.tasks.size()),
+      queued_(runner.orders_dependencies()) {
+  if (queued_) plan_.release_on_start();
+}
+
+int Scheduler::take_slot(std::size_t task) {
+  int slot = 0;
+  while (slot < static_cast<int>(slot_busy_.size()) && slot_busy_[slot]) ++slot;
+  if (slot == static_cast<int>(slot_busy_.size())) slot_busy_.push_back(false);
+  slot_busy_[slot] = true;
+  slot_of_[task] = slot;
+  return slot;
+}
+
+void Scheduler::on_started(const TaskStarted& event) {
+  const int slot = take_slot(event.task);
+  for (auto* observer : observers_) observer->on_task_start(workflow_.tasks[event.task], slot, event.at);
+}
+
+void Scheduler::cancel_queued(const std::vector<std::size_t>& tasks, const std::string& reason) {
+  std::vector<std::size_t> cancel;
+  for (std::size_t task : tasks) {
+    if (slot_of_[task] >= 0) continue;  // already running: it ends on its own
+    if (cancel_reason_[task].empty()) cancel_reason_[task] = reason;
+    cancel.push_back(task);
+  }
+  if (!cancel.empty()) runner_.cancel_not_started(cancel);
+}
 
 void Scheduler::notify_finish(std::size_t task, const Profile& profile) {
   for (auto* observer : observers_) observer->on_task_finish(workflow_.tasks[task], profile);
@@ -112,15 +152,18 @@ void Scheduler::start_ready() {
         continue;
       }
     }
-    int slot = 0;
-    while (slot < static_cast<int>(slot_busy_.size()) && slot_busy_[slot]) ++slot;
-    if (slot == static_cast<int>(slot_busy_.size())) slot_busy_.push_back(false);
-    slot_busy_[slot] = true;
-    slot_of_[task] = slot;
     Launch launch = make_launch_(task);
     log_of_[task] = launch.log;
-    const SystemTime now = std::chrono::system_clock::now();
-    for (auto* observer : observers_) observer->on_task_start(workflow_.tasks[task], slot, now);
+    if (queued_) {
+      // Handed over with the tasks it still waits for; it starts when the runner says so.
+      for (std::size_t dep : workflow_.deps[task]) {
+        if (plan_.state(dep) == Plan::State::kRunning) launch.after.push_back(dep);
+      }
+    } else {
+      const int slot = take_slot(task);
+      const SystemTime now = std::chrono::system_clock::now();
+      for (auto* observer : observers_) observer->on_task_start(workflow_.tasks[task], slot, now);
+    }
     runner_.start(launch);
   }
 }
@@ -132,9 +175,22 @@ void Scheduler::stop_running(const std::string& reason) {
 
 void Scheduler::finish(const TaskOutcome& outcome) {
   const std::size_t task = outcome.task;
+  // A queued task whose start the runner had not reported yet (it ended at once, or the run
+  // is stopping) still ran in a slot of its own.
+  if (queued_ && slot_of_[task] < 0 && task_ran(outcome.ending)) {
+    on_started({task, outcome.measurement.start_time});
+  }
   const int slot = slot_of_[task];
   if (slot >= 0) slot_busy_[slot] = false;
   slot_of_[task] = -1;
+  if (std::holds_alternative<NotStarted>(outcome.ending)) {
+    // A queued task cancelled before it began: skipped, for the reason it was cancelled.
+    plan_.cancelled(task);
+    std::string reason = cancel_reason_[task];
+    if (reason.empty()) reason = stopping_ ? stop_reason_ : "not started: a task it waits for did not succeed";
+    skip(task, reason);
+    return;
+  }
   Profile p = profile_from_outcome(workflow_.tasks[task], outcome, log_of_[task], slot,
                                    options_.time_scale);
   if (p.status == TaskStatus::kInterrupted) p.reason = kill_reason_;
@@ -149,15 +205,17 @@ void Scheduler::finish(const TaskOutcome& outcome) {
   const char* how = p.status == TaskStatus::kTimeout       ? "timed out"
                     : p.status == TaskStatus::kInterrupted ? "was interrupted"
                                                            : "failed";
-  for (std::size_t dependent : plan_.failed(task)) {
-    skip(dependent, "dependency " + id + " " + how);
-  }
+  const std::string dependency_reason = "dependency " + id + " " + how;
+  if (queued_) cancel_queued(plan_.started_dependents(task), dependency_reason);
+  for (std::size_t dependent : plan_.failed(task)) skip(dependent, dependency_reason);
   if (!options_.keep_going && !stopping_ && p.status != TaskStatus::kInterrupted) {
     stopping_ = true;
     stop_reason_ = "not started: the run stopped after task " + id + " " + how +
                    " (fail-fast; --keep-going runs every task that does not depend on it)";
     if (options_.kill_on_failure) {
       stop_running("killed: task " + id + " " + how + " (--kill-on-failure)");
+    } else if (queued_) {
+      cancel_queued(plan_.started(), stop_reason_);
     }
   }
 }
@@ -173,10 +231,15 @@ RunEnd Scheduler::run() {
     WaitEvent event = runner_.wait(std::chrono::steady_clock::now() + options_.tick);
     if (auto* outcome = std::get_if<TaskOutcome>(&event)) {
       finish(*outcome);
+    } else if (auto* begun = std::get_if<TaskStarted>(&event)) {
+      on_started(*begun);
     } else if (auto* stop = std::get_if<StopRequested>(&event)) {
       interrupt_signal_ = stop->signal;
       stopping_ = true;
       stop_reason_ = "not started: the run was interrupted by " + signal_name(stop->signal);
+      for (std::size_t task : plan_.started()) {
+        if (slot_of_[task] < 0 && cancel_reason_[task].empty()) cancel_reason_[task] = stop_reason_;
+      }
       stop_running("killed: the run was interrupted by " + signal_name(stop->signal));
     } else {
       const SteadyTime now = std::chrono::steady_clock::now();

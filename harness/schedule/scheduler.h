@@ -35,6 +35,10 @@ class Scheduler {
 
  private:
   void start_ready();
+  int take_slot(std::size_t task);
+  void on_started(const TaskStarted& event);
+  // Queued tasks that have not started are cancelled; they come back as NotStarted.
+  void cancel_queued(const std::vector<std::size_t>& tasks, const std::string& reason);
   void finish(const TaskOutcome& outcome);
   void skip(std::size_t task, const std::string& reason);
   void stop_running(const std::string& reason);
@@ -50,6 +54,8 @@ class Scheduler {
   std::vector<int> slot_of_;         // per task, while running
   std::vector<bool> slot_busy_;
   std::vector<std::filesystem::path> log_of_;
+  std::vector<std::string> cancel_reason_;  // why a queued task was cancelled
+  bool queued_ = false;              // the runner orders dependencies (Slurm)
   bool stopping_ = false;
   std::string stop_reason_;          // why tasks not started were skipped
   std::string kill_reason_;          // why running tasks were killed
