@@ -76,5 +76,35 @@ TEST(PlanTest, NotStartedListsWaitingAndReadyTasks) {
   EXPECT_EQ(plan.state(2), Plan::State::kSkipped);
 }
 
+TEST(PlanTest, ReleaseOnStartHandsOverTheWholeGraphInDependencyOrder) {
+  // 0 <- {1, 2} <- 3: with a runner that orders dependencies, a task is ready as soon as
+  // the tasks it waits for have started.
+  Plan plan({{}, {0}, {0}, {1, 2}}, std::vector<double>(4, 0.0));
+  plan.release_on_start();
+  std::vector<std::size_t> order;
+  while (plan.has_ready()) order.push_back(plan.start_next());
+  EXPECT_EQ(order, (Idx{0, 1, 2, 3}));
+  EXPECT_EQ(plan.started(), (Idx{0, 1, 2, 3}));
+}
+
+TEST(PlanTest, ReleaseOnStartFailureNamesStartedDependentsAndSkipsWaitingOnes) {
+  // 0 <- 1 <- 2, and 3 waits for 1 and for 4, which has not started.
+  Plan plan({{}, {0}, {1}, {1, 4}, {}}, {5, 4, 3, 2, 0});
+  plan.release_on_start();
+  EXPECT_EQ(plan.start_next(), 0u);
+  EXPECT_EQ(plan.start_next(), 1u);
+  EXPECT_EQ(plan.start_next(), 2u);
+  // 4 is ready but not started; 3 waits for it.
+  EXPECT_EQ(plan.started_dependents(0), (Idx{1, 2}));
+  EXPECT_EQ(plan.failed(0), (Idx{3})) << "3 waits, so it is skipped here; 1 and 2 are the runner's to cancel";
+  EXPECT_EQ(plan.state(3), Plan::State::kSkipped);
+  EXPECT_EQ(plan.skipped_because(3), 0u);
+  plan.cancelled(1);
+  plan.cancelled(2);
+  EXPECT_EQ(plan.state(1), Plan::State::kSkipped);
+  EXPECT_TRUE(plan.started().empty());
+  EXPECT_EQ(plan.start_next(), 4u) << "an unrelated ready task still starts";
+}
+
 }  // namespace
 }  // namespace flowbench

@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Per-task overhead of `--executor slurm` against the local executor, on the same specs,
+runs alternated (local, slurm, local, ...) so that drift on the machine hits both alike.
+
+Measured from the profiles the runs write (the jobs' own clocks, not Slurm's seconds):
+  submit-to-start   tasks with nothing to wait for: handed to the executor -> started
+                    (Slurm: the job's queue_wait_ms; local: 0 by construction, the
+                    profile's start is taken when the process is spawned)
+  end-to-dependent  a task's start minus the latest end of its dependencies
+  makespan          first start to last end, and flowbench's own wall time of the run
+
+Specs: a chain of short tasks (every edge is pure executor latency: nothing else competes
+for the CPUs) and the reference workflow fixtures/k1n/workflow.json at --time-scale 0.001.
+Needs a cluster: tools/slurm-local up.
+
+  bench/slurm_overhead.py [--reps 5] [--chain 10] [--bin build/bin] [--workdir DIR] [--json OUT]
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+
+def when(text):
+    return datetime.fromisoformat(text).timestamp()
+
+
+def run(flowbench, spec, executor, out, run_id, scale):
+    cmd = [str(flowbench), "run", str(spec), "--executor", executor, "--no-cache", "-j", "2",
+           "--time-scale", str(scale), "--out", str(out), "--run-id", run_id, "-q"]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"slurm_overhead: {' '.join(cmd)} failed ({done.returncode}):\n{done.stderr}")
+    return out / run_id
+
+
+def measure(folder):
+    run = json.loads((folder / "run.json").read_text())
+    profiles = {}
+    for path in (folder / "profiles").glob("*.json"):
+        p = json.loads(path.read_text())
+        profiles[str(p["task_id"])] = p
+    roots, edges = [], []
+    for node in run["graph"]:
+        p = profiles[str(node["id"])]
+        deps = [str(d) for d in node.get("after", [])]
+        if deps:
+            edges.append(when(p["start_time"]) - max(when(profiles[d]["end_time"]) for d in deps))
+        else:
+            roots.append((p.get("queue_wait_ms") or 0.0) / 1000.0)
+    starts = [when(p["start_time"]) for p in profiles.values()]
+    ends = [when(p["end_time"]) for p in profiles.values()]
+    return {"roots": roots, "edges": edges, "span": max(ends) - min(starts),
+            "wall": run["totals"]["makespan_ms"] / 1000.0 if "makespan_ms" in run.get("totals", {}) else None}
+
+
+def chain_spec(path, length):
+    tasks = [{"id": 1, "command": ["sleep", "0.05"]}]
+    for i in range(2, length + 1):
+        tasks.append({"id": i, "command": ["sleep", "0.05"], "after": [i - 1]})
+    path.write_text(json.dumps({"schema": "flowbench.workflow/1", "name": "chain", "tasks": tasks}))
+
+
+def med(values):
+    return statistics.median(values) if values else float("nan")
+
+
+def main():
+    here = Path(__file__).resolve().parent.parent
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--chain", type=int, default=10, help="tasks in the chain spec")
+    parser.add_argument("--bin", type=Path, default=here / "build" / "bin")
+    parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    args = parser.parse_args()
+    flowbench = args.bin / "flowbench"
+    work = Path(tempfile.mkdtemp(prefix="slurm-overhead-", dir=args.workdir))
+    chain = work / "chain.json"
+    chain_spec(chain, args.chain)
+    specs = {"chain": (chain, 1.0), "reference": (here / "fixtures" / "k1n" / "workflow.json", 0.001)}
+    figures = {}
+    for name, (spec, scale) in specs.items():
+        samples = {"local": [], "slurm": []}
+        for rep in range(args.reps):
+            for executor in ("local", "slurm"):
+                folder = run(flowbench, spec, executor, work / "runs", f"{name}-{executor}-{rep}", scale)
+                samples[executor].append(measure(folder))
+                print(f"  {name} {executor} rep {rep + 1}/{args.reps}: span {samples[executor][-1]['span']:.3f} s",
+                      file=sys.stderr)
+        figures[name] = {}
+        for executor, runs in samples.items():
+            figures[name][executor] = {
+                "submit_to_start_ms": 1000 * med([x for r in runs for x in r["roots"]]),
+                "end_to_dependent_start_ms": 1000 * med([x for r in runs for x in r["edges"]]),
+                "end_to_dependent_start_max_ms": 1000 * max(x for r in runs for x in r["edges"]),
+                "makespan_s": med([r["span"] for r in runs]),
+                "makespan_runs_s": [round(r["span"], 3) for r in runs],
+                "edges": sum(len(r["edges"]) for r in runs),
+            }
+    print(f"{'spec':10} {'executor':8} {'submit->start':>14} {'end->dependent':>15} {'(max)':>9} {'makespan':>10}")
+    for name, by in figures.items():
+        for executor, f in by.items():
+            print(f"{name:10} {executor:8} {f['submit_to_start_ms']:11.1f} ms {f['end_to_dependent_start_ms']:12.1f} ms "
+                  f"{f['end_to_dependent_start_max_ms']:6.0f} ms {f['makespan_s']:8.3f} s")
+        ratio = by["slurm"]["makespan_s"] / by["local"]["makespan_s"]
+        print(f"{name:10} slurm/local makespan: {ratio:.3f}  (medians of {args.reps} runs each; "
+              f"{by['slurm']['edges']} dependency edges per executor)")
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2) + "\n")
+    print(f"runs kept in {work}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
