@@ -13,10 +13,9 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 using testing::bin_path;
+using testing::read_json;
 using testing::run_command;
 using namespace std::chrono_literals;
-
-json read_json(const fs::path& path) { return json::parse(testing::read_text(path)); }
 
 class CliExecTest : public ::testing::Test {
  protected:

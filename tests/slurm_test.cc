@@ -15,10 +15,9 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 using testing::bin_path;
+using testing::read_json;
 using testing::run_command;
 using namespace std::chrono_literals;
-
-json read_json(const fs::path& path) { return json::parse(testing::read_text(path)); }
 
 std::map<std::string, json> profiles_by_id(const fs::path& run) {
   std::map<std::string, json> profiles;

@@ -57,10 +57,8 @@ void Plan::release_dependents(std::size_t task) {
   }
 }
 
-std::vector<std::size_t> Plan::failed(std::size_t task) {
-  check(state_[task] == State::kRunning, "failed() on a task that is not running");
-  state_[task] = State::kFailed;
-  std::vector<std::size_t> skipped;
+template <typename Visit>
+void Plan::walk_dependents(std::size_t task, Visit visit) const {
   std::vector<bool> seen(state_.size(), false);
   std::vector<std::size_t> stack(dependents_[task].begin(), dependents_[task].end());
   while (!stack.empty()) {
@@ -68,36 +66,38 @@ std::vector<std::size_t> Plan::failed(std::size_t task) {
     stack.pop_back();
     if (seen[next]) continue;
     seen[next] = true;
-    // Without release_on_start a dependent cannot have started (it waits for `task`); with
-    // it, a started dependent is the runner's to cancel (started_dependents), and what
-    // waits for it is still skipped here. A dependent already skipped because of an
-    // earlier failure keeps that cause.
+    if (visit(next)) stack.insert(stack.end(), dependents_[next].begin(), dependents_[next].end());
+  }
+}
+
+std::vector<std::size_t> Plan::failed(std::size_t task) {
+  check(state_[task] == State::kRunning, "failed() on a task that is not running");
+  state_[task] = State::kFailed;
+  std::vector<std::size_t> skipped;
+  // Without release_on_start a dependent cannot have started (it waits for `task`); with
+  // it, a started dependent is the runner's to cancel (started_dependents), and what
+  // waits for it is still skipped here. A dependent already skipped because of an
+  // earlier failure keeps that cause.
+  walk_dependents(task, [&](std::size_t next) {
     if (state_[next] == State::kWaiting || state_[next] == State::kReady) {
       state_[next] = State::kSkipped;
       blocker_[next] = task;
       skipped.push_back(next);
-    } else if (state_[next] != State::kRunning) {
-      continue;
+      return true;
     }
-    stack.insert(stack.end(), dependents_[next].begin(), dependents_[next].end());
-  }
+    return state_[next] == State::kRunning;
+  });
   std::sort(skipped.begin(), skipped.end());
   drop_skipped_from_ready();
   return skipped;
 }
 
 std::vector<std::size_t> Plan::started_dependents(std::size_t task) const {
-  std::vector<bool> seen(state_.size(), false);
   std::vector<std::size_t> found;
-  std::vector<std::size_t> stack(dependents_[task].begin(), dependents_[task].end());
-  while (!stack.empty()) {
-    const std::size_t next = stack.back();
-    stack.pop_back();
-    if (seen[next]) continue;
-    seen[next] = true;
+  walk_dependents(task, [&](std::size_t next) {
     if (state_[next] == State::kRunning) found.push_back(next);
-    stack.insert(stack.end(), dependents_[next].begin(), dependents_[next].end());
-  }
+    return true;
+  });
   std::sort(found.begin(), found.end());
   return found;
 }

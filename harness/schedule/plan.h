@@ -69,6 +69,10 @@ class Plan {
   };
 
   void release_dependents(std::size_t task);
+  // Visits every task downstream of `task` once; `visit(next)` says whether to go on
+  // through `next` to what depends on it.
+  template <typename Visit>
+  void walk_dependents(std::size_t task, Visit visit) const;
   void drop_skipped_from_ready();
 
   bool release_on_start_ = false;

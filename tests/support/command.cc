@@ -82,4 +82,6 @@ std::string read_text(const fs::path& path) {
   return content.str();
 }
 
+nlohmann::json read_json(const fs::path& path) { return nlohmann::json::parse(read_text(path)); }
+
 }  // namespace flowbench::testing

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace flowbench::testing {
 
 struct CommandResult {
@@ -49,5 +51,6 @@ std::filesystem::path copy_reference_workflow(const std::filesystem::path& into)
 // Writes a text file (creating folders), for specs made inside tests.
 void write_text(const std::filesystem::path& path, const std::string& text);
 std::string read_text(const std::filesystem::path& path);
+nlohmann::json read_json(const std::filesystem::path& path);
 
 }  // namespace flowbench::testing
