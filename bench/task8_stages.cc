@@ -3,7 +3,8 @@
 //   BM_Task8/<stage>       each stage in-process: parse, template, compile, checks, write
 //   BM_Task8Variant/<v>    the whole handler: cold, cached (warm template cache),
 //                          jobs2, incremental (the change-set over a previous build)
-// The library is fixtures/k1n of the source tree, or FLOWBENCH_K1N if set. Real (wall)
+// The library is FLOWBENCH_K1N if set, else the folder of FLOWBENCH_SPEC, else fixtures/k1n
+// of the source tree. Real (wall)
 // time: compiling runs in child processes.
 #include <benchmark/benchmark.h>
 
@@ -26,8 +27,16 @@ namespace cg = flowbench::codegen;
 class Workspace {
  public:
   Workspace() {
+    // FLOWBENCH_K1N, else the folder of FLOWBENCH_SPEC (flowbench_bench's spec), else the
+    // reference library of the source tree.
     const char* env = std::getenv("FLOWBENCH_K1N");
-    const fs::path k1n = env ? fs::path(env) : fs::path(FLOWBENCH_SOURCE_DIR) / "fixtures/k1n";
+    const char* spec = std::getenv("FLOWBENCH_SPEC");
+    const fs::path spec_dir = spec ? fs::absolute(spec).parent_path() : fs::path();
+    const bool spec_has_library = !spec_dir.empty() && fs::is_directory(spec_dir / "patterns") &&
+                                  fs::is_directory(spec_dir / "templates");
+    const fs::path k1n = env                ? fs::path(env)
+                         : spec_has_library ? spec_dir
+                                            : fs::path(FLOWBENCH_SOURCE_DIR) / "fixtures/k1n";
     std::string name("flowbench-task8-bench-");
     name += std::to_string(std::random_device{}());
     root_ = fs::temp_directory_path() / name;
@@ -35,7 +44,9 @@ class Workspace {
     fs::copy(k1n / "patterns", root_ / "patterns", fs::copy_options::recursive);
     fs::copy(k1n / "templates", root_ / "templates", fs::copy_options::recursive);
     fs::copy(k1n / "patterns", root_ / "changed", fs::copy_options::recursive);
-    fs::copy(k1n / "changes/patterns", root_ / "changed", fs::copy_options::overwrite_existing);
+    if (fs::is_directory(k1n / "changes/patterns")) {
+      fs::copy(k1n / "changes/patterns", root_ / "changed", fs::copy_options::overwrite_existing);
+    }
   }
   ~Workspace() { fs::remove_all(root_); }
   const fs::path& root() const { return root_; }

@@ -9,7 +9,8 @@
 //   BM_Workflow/instances3  three copies of the optimized variant at once
 //   BM_Task8/<stage>, BM_Task8Variant/<v>  from task8_stages.cc
 // Manual time = the harness's measured wall time; counters: task_<id>_s per task, total_s,
-// quality (pass rate), success, instances_ok, cpu_s and max_rss_kb (BM_Task).
+// quality (pass rate), success, instances_ok, op:<id>/<op> per sub-operation (BM_Workflow and
+// BM_Task), cpu_s and max_rss_kb (BM_Task).
 // Environment: FLOWBENCH_SPEC (default fixtures/k1n/workflow.json), FLOWBENCH_TIME_SCALE
 // (default 0.001). Run repetitions interleaved:
 //   flowbench_bench --benchmark_repetitions=5 --benchmark_enable_random_interleaving=true
@@ -91,6 +92,7 @@ bool run_and_report(benchmark::State& state, const RunRequest& request) {
     if (!task.profile) continue;
     total += task.profile->duration_ms / 1000;
     state.counters["task_" + task.id + "_s"] = task.profile->duration_ms / 1000;
+    for (const auto& op : task.profile->ops) state.counters["op:" + task.id + "/" + op.name] = op.duration_ms / 1000;
     passed += task.profile->quality_passed.value_or(0);
     failed += task.profile->quality_failed.value_or(0);
   }
@@ -119,6 +121,7 @@ void BM_Task(benchmark::State& state, std::string id) {
     if (p.status != TaskStatus::kOk) return state.SkipWithError(("task " + id + " " + status_name(p.status)).c_str());
     state.SetIterationTime(p.duration_ms / 1000);
     state.counters["cpu_s"] = (p.cpu_user_ms + p.cpu_sys_ms) / 1000;
+    for (const auto& op : p.ops) state.counters["op:" + id + "/" + op.name] = op.duration_ms / 1000;
     state.counters["max_rss_kb"] = static_cast<double>(p.max_rss_kb);
     fs::remove_all(report->paths.root);
   }

@@ -35,8 +35,8 @@ TEST(BudgetsTest, BadFilesNameThePlaceAndTheFix) {
   EXPECT_EQ(budget_error("{\"targets\": ["), "not valid JSON; fix: check the brackets and commas");
   EXPECT_EQ(budget_error(R"({"targets": []})"), "/targets: missing or empty; fix: list the targets to check");
   EXPECT_EQ(budget_error(R"({"targets": [{"name": "t", "metric": "speed", "max_s": 1}]})"),
-            "/targets/0/metric: unknown metric speed; fix: use makespan, total, task:<id>, op:<id>:<op>, quality, "
-            "success or instances_ok");
+            "/targets/0/metric: unknown metric speed; fix: use makespan, total, task:<id>, op:<id>/<op>, quality, "
+            "success or instances_ok (task:* and op:<id>/* expand)");
   EXPECT_EQ(budget_error(R"({"targets": [{"name": "t", "metric": "makespan"}]})"),
             "/targets/0: target t has no bound; fix: give max_s, min, max, max_ratio (with ratio_to) or a regression "
             "check");
@@ -140,10 +140,21 @@ TEST(GateTest, RegressionNeedsSignificanceAndEffect) {
 }
 
 TEST(GateTest, VerdictTableAndJunitAreWhole) {
-  Verdict met{"t8", "opt", "task:8", VerdictState::kMet, 3, 500, 400, 600, "s", "8.33 min [range 6.67 min, 10.00 min] n=3",
-              "<= 10.00 min", ""};
-  Verdict failed{"total", "opt", "makespan", VerdictState::kNotMet, 3, 5500, 5400, 5600, "s", "91.67 min", "<= 90.00 min",
-                 "91.67 min > 90.00 min"};
+  Verdict met;
+  met.target = "t8";
+  met.variant = "opt";
+  met.metric = "task:8";
+  met.state = VerdictState::kMet;
+  met.measured = "8.33 min [range 6.67 min, 10.00 min] n=3";
+  met.bound = "<= 10.00 min";
+  Verdict failed;
+  failed.target = "total";
+  failed.variant = "opt";
+  failed.metric = "makespan";
+  failed.state = VerdictState::kNotMet;
+  failed.measured = "91.67 min";
+  failed.bound = "<= 90.00 min";
+  failed.detail = "91.67 min > 90.00 min";
   std::ostringstream table, xml;
   print_verdicts(table, {met, failed});
   EXPECT_EQ(table.str(),
@@ -182,7 +193,7 @@ TEST(MeasurementsTest, ReadsGoogleBenchmarkIterationsAndCounters) {
   EXPECT_DOUBLE_EQ(m->time_scale, 0.001);
   const std::map<SampleKey, std::vector<double>> expected = {
       {{"optimized", "makespan"}, {4.6}}, {{"optimized", "task:8"}, {0.02}}, {{"optimized", "quality"}, {0.99}},
-      {{"alone", "task:7"}, {0.723}},     {{"inprocess", "op:8:compile"}, {1.0}}};
+      {{"alone", "task:7"}, {0.723}},     {{"inprocess", "op:8/compile"}, {1.0}}};
   EXPECT_EQ(m->samples, expected);
   EXPECT_FALSE(measurements_from_gbench(json::parse("{}"), "x.json"));
 }

@@ -69,5 +69,53 @@ TEST(StatsTest, MannWhitneyIsSymmetric) {
   EXPECT_DOUBLE_EQ(ab.p_value, ba.p_value);
 }
 
+// One-sided p-values by enumeration: 1 of C(10,5) = 252 splits puts all of a above b.
+TEST(StatsTest, MannWhitneyOneSided) {
+  EXPECT_NEAR(mann_whitney_greater({6, 7, 8, 9, 10}, {1, 2, 3, 4, 5}), 1.0 / 252, 1e-12);
+  EXPECT_NEAR(mann_whitney_greater({1, 2, 3, 4, 5}, {6, 7, 8, 9, 10}), 1.0, 1e-12);
+  EXPECT_NEAR(mann_whitney_greater({1, 3, 5, 7, 10}, {2, 4, 6, 8, 9}), 165.0 / 252, 1e-12);  // U = 11: P(U >= 11)
+  EXPECT_NEAR(mann_whitney_min_p(5, 5), 1.0 / 252, 1e-15);
+  EXPECT_NEAR(mann_whitney_min_p(6, 6), 1.0 / 924, 1e-15);
+  EXPECT_EQ(mann_whitney_greater({}, {1}), 1);
+}
+
+// Pairwise ratios of {1..5} with 1.5x{1..5}: the median ratio is 1.5; Bauer's interval for
+// 5 against 5 is [d(3), d(23)] of the 25 sorted ratios (P(U <= 2) = 4/252), i.e. 1.5/3 and 1.5*3.
+TEST(StatsTest, HodgesLehmannRatioWithDistributionFreeInterval) {
+  auto five = hodges_lehmann_ratio({1, 2, 3, 4, 5}, {1.5, 3, 4.5, 6, 7.5});
+  ASSERT_TRUE(five.has_value());
+  EXPECT_NEAR(five->ratio, 1.5, 1e-12);
+  EXPECT_NEAR(five->low, 0.5, 1e-12);
+  EXPECT_NEAR(five->high, 4.5, 1e-12);
+  EXPECT_NEAR(five->coverage, 1 - 8.0 / 252, 1e-12);
+  // 3 against 3 cannot reach 95% (P(U = 0) = 1/20): the whole range, 90% coverage.
+  auto three = hodges_lehmann_ratio({1, 2, 4}, {2, 4, 8});
+  ASSERT_TRUE(three.has_value());
+  EXPECT_NEAR(three->ratio, 2, 1e-12);
+  EXPECT_NEAR(three->low, 0.5, 1e-12);
+  EXPECT_NEAR(three->high, 8, 1e-12);
+  EXPECT_NEAR(three->coverage, 0.9, 1e-12);
+  // A zero among rates: the shift is taken on the values, relative to the baseline's median.
+  auto rates = hodges_lehmann_ratio({1, 1, 1}, {0, 0, 0});
+  ASSERT_TRUE(rates.has_value());
+  EXPECT_NEAR(rates->ratio, 0, 1e-12);
+  EXPECT_FALSE(hodges_lehmann_ratio({}, {1}).has_value());
+}
+
+TEST(StatsTest, HolmAndBenjaminiHochbergAdjustments) {
+  // Sorted 0.005, 0.01, 0.03, 0.04: Holm x4, x3, x2, x1 made monotone; BH x4/1, 4/2, 4/3, 4/4 from the top.
+  const std::vector<double> p = {0.01, 0.04, 0.03, 0.005};
+  const auto holm = holm_adjust(p);
+  const std::vector<double> holm_expected = {0.03, 0.06, 0.06, 0.02};
+  const auto bh = benjamini_hochberg_adjust(p);
+  const std::vector<double> bh_expected = {0.02, 0.04, 0.04, 0.02};
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    EXPECT_NEAR(holm[i], holm_expected[i], 1e-12) << i;
+    EXPECT_NEAR(bh[i], bh_expected[i], 1e-12) << i;
+  }
+  EXPECT_EQ(holm_adjust({0.9, 0.8}), (std::vector<double>{1, 1}));
+  EXPECT_TRUE(holm_adjust({}).empty());
+}
+
 }  // namespace
 }  // namespace flowbench

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <mutex>
 #include <numeric>
+#include <utility>
 
 namespace flowbench {
 
@@ -51,7 +54,6 @@ namespace {
 
 // Number of ways to get U = u with sizes m, n (no ties), by the standard recurrence.
 std::vector<double> u_distribution(int m, int n) {
-  // counts[m][n][u] built up iteratively.
   const int max_u = m * n;
   std::vector<std::vector<std::vector<double>>> counts(
       m + 1, std::vector<std::vector<double>>(n + 1, std::vector<double>(max_u + 1, 0)));
@@ -71,50 +73,168 @@ std::vector<double> u_distribution(int m, int n) {
   return counts[m][n];
 }
 
+constexpr std::size_t kExactLimit = 20;
+
+// The null distribution of U as cumulative probabilities P(U <= u), computed once per
+// (m, n): the gate's simulations ask for the same sizes thousands of times.
+const std::vector<double>& u_cdf(int m, int n) {
+  static std::mutex mutex;
+  static std::map<std::pair<int, int>, std::vector<double>> cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto [it, inserted] = cache.try_emplace({m, n});
+  if (inserted) {
+    const auto counts = u_distribution(m, n);
+    const double total = std::accumulate(counts.begin(), counts.end(), 0.0);
+    double running = 0;
+    for (double c : counts) {
+      running += c;
+      it->second.push_back(running / total);
+    }
+  }
+  return it->second;
+}
+
 double normal_sf(double z) { return 0.5 * std::erfc(z / std::sqrt(2.0)); }
 
-}  // namespace
+struct RankSum {
+  double u = 0;         // U of the first sample: pairs (x in a, y in b) with x > y, ties half
+  double tie_term = 0;  // sum of t^3 - t over tied groups
+  bool ties = false;
+};
 
-MannWhitney mann_whitney_u(const std::vector<double>& a, const std::vector<double>& b) {
-  const std::size_t m = a.size(), n = b.size();
-  if (m == 0 || n == 0) return {0, 1, false};
-  // Ranks of the pooled sample, ties averaged.
+RankSum rank_sum(const std::vector<double>& a, const std::vector<double>& b) {
   std::vector<std::pair<double, int>> pooled;
+  pooled.reserve(a.size() + b.size());
   for (double x : a) pooled.push_back({x, 0});
   for (double x : b) pooled.push_back({x, 1});
   std::sort(pooled.begin(), pooled.end(), [](const auto& l, const auto& r) { return l.first < r.first; });
-  double rank_sum_a = 0, tie_term = 0;
-  bool ties = false;
+  RankSum out;
+  double rank_sum_a = 0;
   for (std::size_t i = 0; i < pooled.size();) {
     std::size_t j = i;
     while (j < pooled.size() && pooled[j].first == pooled[i].first) ++j;
     const double rank = (i + 1 + j) / 2.0;  // average of ranks i+1 .. j
     const double t = static_cast<double>(j - i);
     if (t > 1) {
-      ties = true;
-      tie_term += t * t * t - t;
+      out.ties = true;
+      out.tie_term += t * t * t - t;
     }
     for (std::size_t k = i; k < j; ++k) {
       if (pooled[k].second == 0) rank_sum_a += rank;
     }
     i = j;
   }
-  const double u = rank_sum_a - m * (m + 1) / 2.0;
-  const double mean = m * n / 2.0;
-  if (!ties && m <= 20 && n <= 20) {
-    const auto dist = u_distribution(static_cast<int>(m), static_cast<int>(n));
-    const double total = std::accumulate(dist.begin(), dist.end(), 0.0);
-    // Two-sided: twice the smaller tail, capped at 1.
-    const int lower = static_cast<int>(std::min(u, m * n - u));
-    double tail = 0;
-    for (int k = 0; k <= lower; ++k) tail += dist[k];
-    return {u, std::min(1.0, 2 * tail / total), true};
-  }
-  const double N = static_cast<double>(m + n);
+  const double m = static_cast<double>(a.size());
+  out.u = rank_sum_a - m * (m + 1) / 2.0;
+  return out;
+}
+
+double u_sd(double m, double n, double tie_term) {
+  const double N = m + n;
   const double variance = m * n / 12.0 * ((N + 1) - tie_term / (N * (N - 1)));
-  if (variance <= 0) return {u, 1, false};
-  const double z = (std::fabs(u - mean) - 0.5) / std::sqrt(variance);
-  return {u, std::min(1.0, 2 * normal_sf(std::max(z, 0.0))), false};
+  return variance > 0 ? std::sqrt(variance) : 0;
+}
+
+bool exact_sizes(std::size_t m, std::size_t n) { return m <= kExactLimit && n <= kExactLimit; }
+
+}  // namespace
+
+MannWhitney mann_whitney_u(const std::vector<double>& a, const std::vector<double>& b) {
+  const std::size_t m = a.size(), n = b.size();
+  if (m == 0 || n == 0) return {0, 1, false};
+  const RankSum r = rank_sum(a, b);
+  const double mean = m * n / 2.0;
+  if (!r.ties && exact_sizes(m, n)) {
+    const auto& cdf = u_cdf(static_cast<int>(m), static_cast<int>(n));
+    // Two-sided: twice the smaller tail, capped at 1.
+    const int lower = static_cast<int>(std::min(r.u, m * n - r.u));
+    return {r.u, std::min(1.0, 2 * cdf[lower]), true};
+  }
+  const double sd = u_sd(m, n, r.tie_term);
+  if (sd <= 0) return {r.u, 1, false};
+  const double z = (std::fabs(r.u - mean) - 0.5) / sd;
+  return {r.u, std::min(1.0, 2 * normal_sf(std::max(z, 0.0))), false};
+}
+
+double mann_whitney_greater(const std::vector<double>& a, const std::vector<double>& b) {
+  const std::size_t m = a.size(), n = b.size();
+  if (m == 0 || n == 0) return 1;
+  const RankSum r = rank_sum(a, b);
+  if (!r.ties && exact_sizes(m, n)) {
+    // P(U >= u) = P(U <= mn - u) by symmetry of the null distribution.
+    const auto& cdf = u_cdf(static_cast<int>(m), static_cast<int>(n));
+    return cdf[static_cast<int>(m * n - r.u)];
+  }
+  const double sd = u_sd(m, n, r.tie_term);
+  if (sd <= 0) return 1;
+  return std::min(1.0, normal_sf((r.u - m * n / 2.0 - 0.5) / sd));
+}
+
+double mann_whitney_min_p(std::size_t m, std::size_t n) {
+  double ways = 1;  // C(m+n, m), built as a product to stay exact for small sizes
+  for (std::size_t i = 1; i <= m; ++i) ways = ways * static_cast<double>(n + i) / static_cast<double>(i);
+  return 1 / ways;
+}
+
+std::optional<RatioEstimate> hodges_lehmann_ratio(const std::vector<double>& base, const std::vector<double>& now) {
+  const std::size_t m = base.size(), n = now.size();
+  if (m == 0 || n == 0) return std::nullopt;
+  const bool positive = std::all_of(base.begin(), base.end(), [](double x) { return x > 0; }) &&
+                        std::all_of(now.begin(), now.end(), [](double x) { return x > 0; });
+  const double base_median = median(base);
+  if (!positive && base_median == 0) return std::nullopt;
+  std::vector<double> differences;
+  differences.reserve(m * n);
+  for (double y : now) {
+    for (double x : base) differences.push_back(positive ? std::log(y) - std::log(x) : y - x);
+  }
+  std::sort(differences.begin(), differences.end());
+  // Bauer (1972): with C the largest count such that P(U < C) <= 2.5% under the null, the
+  // interval is [d_(C), d_(N+1-C)] (1-based order statistics of the N = m*n differences)
+  // and covers 1 - 2 P(U < C) >= 95%. With tiny samples no C reaches 95%: the whole range
+  // of differences is the interval and its coverage is what it is (1 - 2 P(U = 0)).
+  std::size_t c = 0;
+  double coverage = 0.95;
+  if (exact_sizes(m, n)) {
+    const auto& cdf = u_cdf(static_cast<int>(m), static_cast<int>(n));
+    while (c < cdf.size() && cdf[c] <= 0.025) ++c;  // now P(U <= c-1) <= 2.5% < P(U <= c)
+    coverage = 1 - 2 * cdf[c == 0 ? 0 : c - 1];
+  } else {
+    const double raw = m * n / 2.0 - 1.959963984540054 * std::sqrt(m * n * (m + n + 1) / 12.0);
+    c = raw < 1 ? 0 : static_cast<std::size_t>(std::floor(raw));
+  }
+  const std::size_t lower = c == 0 ? 0 : c - 1, upper = differences.size() - 1 - lower;
+  auto to_ratio = [&](double d) { return positive ? std::exp(d) : 1 + d / base_median; };
+  return RatioEstimate{to_ratio(median(differences)), to_ratio(differences[lower]), to_ratio(differences[upper]),
+                       coverage};
+}
+
+std::vector<double> holm_adjust(const std::vector<double>& p) {
+  const std::size_t m = p.size();
+  std::vector<std::size_t> order(m);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t l, std::size_t r) { return p[l] < p[r]; });
+  std::vector<double> adjusted(m);
+  double running = 0;
+  for (std::size_t rank = 0; rank < m; ++rank) {
+    running = std::max(running, std::min(1.0, static_cast<double>(m - rank) * p[order[rank]]));
+    adjusted[order[rank]] = running;
+  }
+  return adjusted;
+}
+
+std::vector<double> benjamini_hochberg_adjust(const std::vector<double>& p) {
+  const std::size_t m = p.size();
+  std::vector<std::size_t> order(m);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t l, std::size_t r) { return p[l] < p[r]; });
+  std::vector<double> adjusted(m);
+  double running = 1;
+  for (std::size_t rank = m; rank-- > 0;) {
+    running = std::min(running, std::min(1.0, p[order[rank]] * static_cast<double>(m) / (rank + 1)));
+    adjusted[order[rank]] = running;
+  }
+  return adjusted;
 }
 
 }  // namespace flowbench

@@ -1,6 +1,7 @@
 // Statistics over samples: pure functions, no I/O.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <vector>
 
@@ -28,5 +29,33 @@ struct MannWhitney {
   bool exact;
 };
 MannWhitney mann_whitney_u(const std::vector<double>& a, const std::vector<double>& b);
+
+// One-sided Mann-Whitney U test: the p-value of "values of `a` tend to be larger than those
+// of `b`" (exact without ties up to 20 a side, else normal with tie and continuity
+// correction). 1 when either sample is empty.
+double mann_whitney_greater(const std::vector<double>& a, const std::vector<double>& b);
+
+// The smallest one-sided p-value a Mann-Whitney test of m against n samples can give
+// (complete separation, no ties): 1 / C(m+n, m).
+double mann_whitney_min_p(std::size_t m, std::size_t n);
+
+// The Hodges-Lehmann estimate of how `now` relates to `base` as a ratio (the median of the
+// m*n pairwise log-ratios, exponentiated) with its distribution-free interval: the order
+// statistics of those pairwise ratios that the Mann-Whitney null distribution puts at
+// 2.5% and 97.5% (Bauer 1972). When a sample holds a value <= 0 the shift is taken on the
+// values themselves and divided by the baseline's median. nullopt when a side is empty or
+// the baseline's median is 0.
+struct RatioEstimate {
+  double ratio;      // now / base
+  double low, high;  // the interval of the ratio
+  double coverage;   // what the interval reaches (>= 0.95 when attainable; less with tiny samples)
+};
+std::optional<RatioEstimate> hodges_lehmann_ratio(const std::vector<double>& base, const std::vector<double>& now);
+
+// Multiple-comparison adjustments of a family of p-values, returned in input order.
+// Holm (1979) step-down: controls the family-wise error rate (any false alarm).
+std::vector<double> holm_adjust(const std::vector<double>& p);
+// Benjamini-Hochberg (1995) step-up: controls the false discovery rate.
+std::vector<double> benjamini_hochberg_adjust(const std::vector<double>& p);
 
 }  // namespace flowbench

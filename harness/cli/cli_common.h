@@ -33,5 +33,7 @@ void add_report_commands(CLI::App& app, int& exit_status);    // report, export
 void add_import_command(CLI::App& app, int& exit_status);     // import
 void add_gate_command(CLI::App& app, int& exit_status);       // gate
 void add_exec_command(CLI::App& app, int& exit_status);       // exec
+void add_ab_command(CLI::App& app, int& exit_status);         // ab
+void add_calibrate_command(CLI::App& app, int& exit_status);  // calibrate
 
 }  // namespace flowbench::cli

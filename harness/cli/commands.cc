@@ -20,6 +20,8 @@ int cli_main(int argc, char** argv) {
   cli::add_import_command(app, exit_status);
   cli::add_gate_command(app, exit_status);
   cli::add_exec_command(app, exit_status);
+  cli::add_ab_command(app, exit_status);
+  cli::add_calibrate_command(app, exit_status);
 
   try {
     app.parse(argc, argv);  // the chosen subcommand's callback runs here

@@ -4,10 +4,72 @@
 #include <sstream>
 
 #include "cli/cli_common.h"
-#include "gate/gate.h"
+#include "cli/gate_common.h"
 
 namespace flowbench::cli {
 namespace fs = std::filesystem;
+
+std::optional<GateInputs> load_gate_inputs(const fs::path& budgets_path, const std::vector<std::string>& targets_globs,
+                                           const fs::path& noise_path, const std::string& command) {
+  auto budgets = load_budgets(budgets_path);
+  if (!budgets) {
+    std::cerr << "flowbench " << command << ": " << budgets.error().message << "\n";
+    return std::nullopt;
+  }
+  if (auto selected = select_targets(*budgets, targets_globs); !selected) {
+    std::cerr << "flowbench " << command << ": " << selected.error().message << "\n";
+    return std::nullopt;
+  }
+  GateInputs inputs{std::move(*budgets), std::nullopt};
+  if (!noise_path.empty()) inputs.budgets.noise = noise_path;
+  if (needs_noise(inputs.budgets)) {
+    if (inputs.budgets.noise.empty()) {
+      std::cerr << "flowbench " << command << ": " << budgets_path.string()
+                << ": min_effect \"auto\" needs a noise file; fix: add \"noise\": \"noise.json\" (written by "
+                   "`flowbench calibrate`) to the budgets, or pass --noise FILE\n";
+      return std::nullopt;
+    }
+    auto noise = load_noise(inputs.budgets.noise);
+    if (!noise) {
+      std::cerr << "flowbench " << command << ": " << noise.error().message << "\n";
+      return std::nullopt;
+    }
+    inputs.noise = std::move(*noise);
+  }
+  return inputs;
+}
+
+bool noise_fits(const GateInputs& inputs, const Measurements& data, const std::string& command) {
+  if (!inputs.noise) return true;
+  if (auto fits = check_noise_fits(*inputs.noise, this_machine(), data); !fits) {
+    std::cerr << "flowbench " << command << ": " << fits.error().message << "\n";
+    return false;
+  }
+  return true;
+}
+
+int report_verdicts(const GateInputs& inputs, const std::string& heading, const std::vector<Verdict>& verdicts,
+                    const fs::path& junit, const fs::path& json, const std::string& command) {
+  std::cout << heading;
+  if (inputs.budgets.time_scale) std::cout << " (model units: measured / " << *inputs.budgets.time_scale << ")";
+  std::cout << "\n\n";
+  print_verdicts(std::cout, verdicts);
+  if (!junit.empty()) {
+    std::ostringstream xml;
+    write_verdicts_junit(xml, command + " " + inputs.budgets.name, verdicts);
+    if (int status = write_output(junit, xml.str(), command)) return status;
+  }
+  if (int status = write_json_file(json, verdicts_json(verdicts), command)) return status;
+  return all_met(verdicts) ? 0 : kExitTasksFailed;
+}
+
+void add_targets_option(CLI::App& command, std::vector<std::string>& globs) {
+  command
+      .add_option("--targets", globs,
+                  "Check only the targets whose names match these globs; '!GLOB' leaves targets out "
+                  "(e.g. '*-no-regression', '!*-no-regression'; comma-separated or repeated)")
+      ->delimiter(',');
+}
 
 namespace {
 
@@ -15,40 +77,31 @@ struct GateCommand {
   fs::path budgets;
   std::vector<fs::path> data;
   fs::path baseline;
+  fs::path noise;
+  std::vector<std::string> targets;
   fs::path junit;
   fs::path json;
 };
 
 int do_gate(const GateCommand& command) {
-  auto budgets = load_budgets(command.budgets);
-  if (!budgets) {
-    std::cerr << "flowbench gate: " << budgets.error().message << "\n";
-    return kExitBadInput;
-  }
+  auto inputs = load_gate_inputs(command.budgets, command.targets, command.noise, "gate");
+  if (!inputs) return kExitBadInput;
   auto data = load_all_measurements(command.data);
   if (!data) {
     std::cerr << "flowbench gate: " << data.error().message << "\n";
     return kExitBadInput;
   }
+  if (!noise_fits(*inputs, *data, "gate")) return kExitBadInput;
   std::ostringstream warnings;
-  const Baselines baselines = load_baselines(*budgets, command.baseline, warnings);
+  const Baselines baselines = load_baselines(inputs->budgets, command.baseline, warnings);
   std::cerr << warnings.str();
-  auto verdicts = evaluate_budgets(*budgets, *data, baselines);
+  auto verdicts = evaluate_budgets(inputs->budgets, *data, baselines, inputs->noise ? &*inputs->noise : nullptr);
   if (!verdicts) {
     std::cerr << "flowbench gate: " << verdicts.error().message << "\n";
     return kExitBadInput;
   }
-  std::cout << "gate " << budgets->name << " over " << data->source;
-  if (budgets->time_scale) std::cout << " (model units: measured / " << *budgets->time_scale << ")";
-  std::cout << "\n\n";
-  print_verdicts(std::cout, *verdicts);
-  if (!command.junit.empty()) {
-    std::ostringstream xml;
-    write_verdicts_junit(xml, "gate " + budgets->name, *verdicts);
-    if (int status = write_output(command.junit, xml.str(), "gate")) return status;
-  }
-  if (int status = write_json_file(command.json, verdicts_json(*verdicts), "gate")) return status;
-  return all_met(*verdicts) ? 0 : kExitTasksFailed;
+  return report_verdicts(*inputs, "gate " + inputs->budgets.name + " over " + data->source, *verdicts, command.junit,
+                         command.json, "gate");
 }
 
 }  // namespace
@@ -64,6 +117,8 @@ void add_gate_command(CLI::App& app, int& exit_status) {
       ->required();
   gate->add_option("--baseline", command->baseline,
                    "Stored measurements (benchmark JSON or runs) for every regression check");
+  gate->add_option("--noise", command->noise, "Noise file from `flowbench calibrate` for min_effect \"auto\"");
+  add_targets_option(*gate, command->targets);
   gate->add_option("--junit", command->junit, "Also write the verdicts as JUnit XML (a testcase per target)");
   gate->add_option("--json", command->json, "Also write the verdicts as JSON");
   gate->callback([command, &exit_status] { exit_status = do_gate(*command); });

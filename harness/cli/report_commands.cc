@@ -27,6 +27,7 @@ struct ReportCommand {
   bool no_plots = false;
   fs::path budgets;
   std::vector<fs::path> budget_data;
+  std::vector<std::string> targets;
 };
 
 void add_report_options(CLI::App& report, ReportCommand& command) {
@@ -42,6 +43,10 @@ void add_report_options(CLI::App& report, ReportCommand& command) {
   report.add_option("--budgets", command.budgets,
                     "Judge this budgets file over the report's runs (each series folder's name is its variant)")
       ->check(CLI::ExistingFile);
+  report
+      .add_option("--targets", command.targets,
+                  "Judge only the budgets' targets these name globs select ('!GLOB' leaves out; comma-separated)")
+      ->delimiter(',');
   report.add_option("--budget-data", command.budget_data,
                     "More series (e.g. of `run --instances`) the budgets are judged over, not plotted");
 }
@@ -51,6 +56,10 @@ int judge_budgets(const ReportCommand& command, ReportInput& input) {
   auto budgets = load_budgets(command.budgets);
   if (!budgets) {
     std::cerr << "flowbench report: " << budgets.error().message << "\n";
+    return kExitBadInput;
+  }
+  if (auto selected = select_targets(*budgets, command.targets); !selected) {
+    std::cerr << "flowbench report: " << selected.error().message << "\n";
     return kExitBadInput;
   }
   std::vector<fs::path> folders = command.before;

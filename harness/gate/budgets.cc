@@ -1,28 +1,32 @@
 #include "gate/budgets.h"
 
+#include <algorithm>
 #include <set>
 
 #include <nlohmann/json.hpp>
 
 #include "util/atomic_file.h"
+#include "util/name_glob.h"
 
 namespace flowbench {
 using nlohmann::json;
 
 namespace {
 
-const std::set<std::string> kTargetKeys = {"name",      "variant", "metric",   "stat",       "max_s",
-                                           "min",       "max",     "max_ratio", "ratio_to",  "regression",
-                                           "description"};
-const std::set<std::string> kRegressionKeys = {"baseline", "alpha", "min_reps", "min_effect"};
+const std::set<std::string> kTargetKeys = {"name",     "variant",   "metric",   "benchmark",  "stat",
+                                           "max_s",    "min",       "max",      "max_ratio",  "ratio_to",
+                                           "regression", "description"};
+const std::set<std::string> kRegressionKeys = {"baseline", "alpha", "min_reps", "min_effect", "correction"};
+const char* kMetricFix = "use makespan, total, task:<id>, op:<id>/<op>, quality, success or instances_ok "
+                         "(task:* and op:<id>/* expand)";
 
 bool valid_metric(const std::string& metric) {
   static const std::set<std::string> plain = {"makespan", "total", "quality", "success", "instances_ok"};
   if (plain.count(metric)) return true;
   if (metric.rfind("task:", 0) == 0) return metric.size() > 5;
   if (metric.rfind("op:", 0) == 0) {
-    const auto colon = metric.find(':', 3);
-    return colon != std::string::npos && colon > 3 && colon + 1 < metric.size();
+    const auto slash = metric.find('/', 3);
+    return slash != std::string::npos && slash > 3 && slash + 1 < metric.size();
   }
   return false;
 }
@@ -66,6 +70,31 @@ class BudgetReader {
     }
   }
 
+  void metric_name(const std::string& metric, const std::string& where) {
+    if (!is_name_glob(metric)) {
+      if (!valid_metric(metric)) problem(where + "/metric", "unknown metric " + metric, kMetricFix);
+      return;
+    }
+    if (auto wrong = name_glob_problem(metric); !wrong.empty()) {
+      problem(where + "/metric", "\"" + metric + "\" is not a glob: " + wrong, "close the class, e.g. task:[0-9]*");
+    } else if (metric.rfind("task:", 0) != 0 && metric.rfind("op:", 0) != 0) {
+      problem(where + "/metric", "the glob " + metric + " expands over nothing a gate measures",
+              "expand task:<id> or op:<id>/<op>, e.g. \"task:*\" or \"op:8/*\"");
+    }
+  }
+
+  void benchmark_target(const json& raw, Target& t, const std::string& where) {
+    if (raw.contains("metric") || raw.contains("variant")) {
+      problem(where, "a target names a benchmark or a variant and metric, not both",
+              "remove \"metric\" and \"variant\", or \"benchmark\"");
+    }
+    t.metric = t.benchmark;
+    if (auto wrong = name_glob_problem(t.benchmark); !wrong.empty()) {
+      problem(where + "/benchmark", "\"" + t.benchmark + "\" is not a glob: " + wrong,
+              "close the class, e.g. BM_Task8/[a-z]*");
+    }
+  }
+
   std::optional<RegressionCheck> regression(const json& raw, const std::string& where) {
     if (!raw.is_object()) {
       problem(where, "must be an object", "write {\"alpha\": 0.05, \"min_reps\": 5, \"min_effect\": 0.05}");
@@ -82,7 +111,22 @@ class BudgetReader {
       check.alpha = *alpha;
     }
     if (auto reps = number(raw, "min_reps", where, 2)) check.min_reps = static_cast<std::size_t>(*reps);
-    if (auto effect = number(raw, "min_effect", where, 0)) check.min_effect = *effect;
+    if (raw.contains("min_effect") && raw["min_effect"].is_string()) {
+      if (raw["min_effect"].get<std::string>() == "auto") {
+        check.min_effect_auto = true;
+      } else {
+        problem(where + "/min_effect", "must be a number or \"auto\"",
+                "write e.g. 0.05 (5%), or \"auto\" with a noise file from flowbench calibrate");
+      }
+    } else if (auto effect = number(raw, "min_effect", where, 0)) {
+      check.min_effect = *effect;
+    }
+    if (raw.contains("correction")) {
+      const std::string name = text(raw, "correction", where, false);
+      if (name == "holm") check.correction = Correction::kHolm;
+      else if (name == "bh") check.correction = Correction::kBenjaminiHochberg;
+      else if (!name.empty()) problem(where + "/correction", "unknown correction " + name, "write \"holm\" or \"bh\"");
+    }
     return check;
   }
 
@@ -94,14 +138,13 @@ class BudgetReader {
     unknown_keys(raw, kTargetKeys, where);
     Target t;
     t.name = text(raw, "name", where, true);
-    t.metric = text(raw, "metric", where, true);
+    t.benchmark = text(raw, "benchmark", where, false);
+    t.metric = canonical_metric(text(raw, "metric", where, t.benchmark.empty()));
     t.variant = text(raw, "variant", where, false);
-    if (t.variant.empty()) t.variant = "run";
-    t.description = raw.value("description", std::string());
-    if (!t.metric.empty() && !valid_metric(t.metric)) {
-      problem(where + "/metric", "unknown metric " + t.metric,
-              "use makespan, total, task:<id>, op:<id>:<op>, quality, success or instances_ok");
-    }
+    if (t.variant.empty()) t.variant = t.benchmark.empty() ? "run" : "benchmark";
+    t.description = text(raw, "description", where, false);
+    if (!t.benchmark.empty()) benchmark_target(raw, t, where);
+    else if (!t.metric.empty()) metric_name(t.metric, where);
     if (raw.contains("stat")) {
       t.stat = text(raw, "stat", where, false);
       if (t.stat != "median" && t.stat != "min" && t.stat != "max") {
@@ -143,11 +186,16 @@ Expected<Budgets> load_budgets(const std::filesystem::path& file) {
   Budgets budgets;
   budgets.file = file;
   if (!raw.is_object()) return Error{file.string() + ": /: must be an object; fix: write {\"targets\": [...]}"};
-  reader.unknown_keys(raw, {"schema", "name", "description", "time_scale", "targets"}, "");
-  if (raw.value("schema", std::string("flowbench.budgets/1")) != "flowbench.budgets/1") {
+  reader.unknown_keys(raw, {"schema", "name", "description", "time_scale", "noise", "targets"}, "");
+  if (raw.contains("schema") && raw["schema"] != "flowbench.budgets/1") {
     reader.problem("/schema", "unknown schema " + raw["schema"].dump(), "write \"flowbench.budgets/1\"");
   }
-  budgets.name = raw.value("name", file.stem().string());
+  budgets.name = reader.text(raw, "name", "", false);
+  if (budgets.name.empty()) budgets.name = file.stem().string();
+  if (auto noise = reader.text(raw, "noise", "", false); !noise.empty()) {
+    budgets.noise = std::filesystem::path(noise).is_absolute() ? std::filesystem::path(noise)
+                                                               : file.parent_path() / noise;
+  }
   if (raw.contains("time_scale")) {
     budgets.time_scale = reader.number(raw, "time_scale", "", 1e-12);
   }
@@ -167,6 +215,47 @@ Expected<Budgets> load_budgets(const std::filesystem::path& file) {
   }
   if (!reader.error().empty()) return Error{reader.error()};
   return budgets;
+}
+
+const char* correction_name(Correction correction) {
+  return correction == Correction::kHolm ? "Holm" : "Benjamini-Hochberg";
+}
+
+bool Target::expands() const { return is_name_glob(benchmark.empty() ? metric : benchmark); }
+
+std::string canonical_metric(const std::string& metric) {
+  if (metric.rfind("op:", 0) != 0) return metric;
+  const auto colon = metric.find(':', 3);
+  if (colon == std::string::npos || metric.find('/', 3) != std::string::npos) return metric;
+  std::string out = metric;
+  out[colon] = '/';
+  return out;
+}
+
+Status select_targets(Budgets& budgets, const std::vector<std::string>& name_globs) {
+  if (name_globs.empty()) return ok_status();
+  std::vector<std::string> keep, drop;
+  for (const auto& glob : name_globs) {
+    const bool exclude = !glob.empty() && glob[0] == '!';
+    const std::string pattern = exclude ? glob.substr(1) : glob;
+    if (auto wrong = name_glob_problem(pattern); !wrong.empty() || pattern.empty()) {
+      return Error{"--targets " + glob + ": not a glob" + (pattern.empty() ? std::string() : ": " + wrong) +
+                   "; fix: e.g. --targets '*-no-regression' or --targets '!*-no-regression'"};
+    }
+    (exclude ? drop : keep).push_back(pattern);
+  }
+  auto any = [](const std::vector<std::string>& globs, const std::string& name) {
+    return std::any_of(globs.begin(), globs.end(), [&](const std::string& g) { return name_glob_match(g, name); });
+  };
+  std::vector<Target> kept;
+  for (auto& target : budgets.targets) {
+    if ((keep.empty() || any(keep, target.name)) && !any(drop, target.name)) kept.push_back(std::move(target));
+  }
+  if (kept.empty()) {
+    return Error{budgets.file.string() + ": no target is left by --targets; fix: give globs over the targets' names"};
+  }
+  budgets.targets = std::move(kept);
+  return ok_status();
 }
 
 }  // namespace flowbench

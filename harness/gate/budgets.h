@@ -10,20 +10,32 @@
 
 namespace flowbench {
 
-// A regression check: the target's samples against the same variant and metric in a
-// stored baseline. It fails only when both hold: Mann-Whitney U p < alpha, and the median
-// grew by more than min_effect (relative), so noise alone never fails a build.
+// How the p-values of one expanded target (a family) are corrected for testing many.
+enum class Correction {
+  kHolm,               // Holm's step-down: the family-wise error rate (the chance of any false alarm) <= alpha
+  kBenjaminiHochberg,  // the false discovery rate (the expected share of false alarms among alarms) <= alpha
+};
+const char* correction_name(Correction correction);  // "Holm", "Benjamini-Hochberg"
+
+// A regression check: the target's samples against the same variant and metric (or
+// benchmark) in a baseline: a stored file, --baseline, or the other arm of `flowbench ab`.
+// It fails only when both hold: the one-sided Mann-Whitney U p-value, corrected over the
+// target's family, is below alpha, and the Hodges-Lehmann change is worse than min_effect.
 struct RegressionCheck {
   std::filesystem::path baseline;  // measurements (benchmark JSON or runs); "" = --baseline
   double alpha = 0.05;
   std::size_t min_reps = 5;        // fewer samples on either side: not measured
-  double min_effect = 0.05;
+  double min_effect = 0.05;        // relative; ignored when min_effect_auto
+  bool min_effect_auto = false;    // taken from the noise file (flowbench calibrate)
+  Correction correction = Correction::kHolm;
 };
 
 struct Target {
   std::string name;
   std::string variant;             // which variant's samples
-  std::string metric;              // makespan | total | task:<id> | op:<id>:<op> | quality | success | instances_ok
+  std::string metric;              // makespan | total | task:<id> | op:<id>/<op> | quality | success | instances_ok,
+                                   // or a glob over task:<id> and op:<id>/<op> ("task:*", "op:8/*")
+  std::string benchmark;           // instead of variant and metric: a Google Benchmark name or glob
   std::string stat = "median";     // the statistic bounded: median | min | max (of the samples)
   std::optional<double> max_s;     // seconds (model seconds when a time scale is set)
   std::optional<double> min;       // for rates and counts: at least this
@@ -34,12 +46,15 @@ struct Target {
   std::string description;
 
   bool is_time() const { return metric != "quality" && metric != "success" && metric != "instances_ok"; }
+  // True when the target stands for many verdicts (its metric or benchmark is a glob).
+  bool expands() const;
 };
 
 struct Budgets {
   std::filesystem::path file;
   std::string name;
   std::optional<double> time_scale;  // measured seconds / time_scale = model seconds
+  std::filesystem::path noise;       // the noise file for min_effect "auto" ("" = none given)
   std::vector<Target> targets;
 };
 
@@ -47,5 +62,12 @@ struct Budgets {
 // with the file, the JSON path and the fix; regression baselines are resolved relative to
 // the file's folder.
 Expected<Budgets> load_budgets(const std::filesystem::path& file);
+
+// The canonical form of a metric name: "op:<id>:<op>" (round 1) becomes "op:<id>/<op>".
+std::string canonical_metric(const std::string& metric);
+
+// Keeps the targets whose name matches any of the globs and none of the "!"-prefixed ones
+// (no plain glob: every target not excluded). An error naming the file when none is left.
+Status select_targets(Budgets& budgets, const std::vector<std::string>& name_globs);
 
 }  // namespace flowbench

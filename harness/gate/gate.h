@@ -1,7 +1,9 @@
-// The gate: budgets checked against measurements, a verdict per target.
+// The gate: budgets checked against measurements, a verdict per target (per match, for a
+// target that expands), regression verdicts corrected per family.
 #pragma once
 
 #include <map>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -9,7 +11,10 @@
 #include <nlohmann/json.hpp>
 
 #include "gate/budgets.h"
+#include "gate/expand.h"
 #include "gate/measurements.h"
+#include "gate/noise.h"
+#include "gate/regression.h"
 
 namespace flowbench {
 
@@ -27,26 +32,44 @@ struct Verdict {
   std::string measured;           // e.g. "4.2 min [4.1, 4.3] n=5"
   std::string bound;              // e.g. "<= 10.0 min", "ratio <= 0.67 of sequential"
   std::string detail;             // why: the ratio, the p-value, what was missing
+  std::string family;             // the budgets target this verdict came from
+  std::size_t family_size = 1;    // regression verdicts of the family corrected together
+  std::optional<Comparison> regression;  // candidate against baseline, when both sides had samples
+  double p_adjusted = 1;          // the regression's p-value corrected within its family
+  double alpha = 0;               // of the regression check
+  double min_effect = 0;          // of the regression check (resolved when "auto")
+  std::string correction;         // "Holm" or "Benjamini-Hochberg"
+  bool regressed = false;         // the regression rule held
 };
-
-// Baseline measurements for regression checks, by the path the budgets (or --baseline) give.
-using Baselines = std::map<std::string, Measurements>;
 
 // Loads the baseline of every regression check (`override_path`, when given, replaces each
 // target's own). A baseline that does not load is reported on `warnings`; its targets then
 // come out "not measured".
 Baselines load_baselines(Budgets& budgets, const std::filesystem::path& override_path, std::ostream& warnings);
 
+// True when any regression check asks for min_effect "auto".
+bool needs_noise(const Budgets& budgets);
+
 // Checks every target. Time metrics are shown and bounded in model seconds when the
 // budgets set a time scale (measured seconds / time_scale). Errors (not verdicts) when the
-// budgets' time scale differs from the data's.
+// budgets' time scale differs from the data's. `noise` serves min_effect "auto" (a target
+// asking for it without one is "not measured").
 Expected<std::vector<Verdict>> evaluate_budgets(const Budgets& budgets, const Measurements& data,
-                                                const Baselines& baselines);
+                                                const Baselines& baselines, const NoiseFile* noise = nullptr);
+
+// Judges again, on fresh samples, the regression verdicts that `first` flagged (state not
+// met through the regression rule): the flagged ones form one family per budgets target,
+// corrected again. A verdict stays regressed only when the fresh samples confirm it; the
+// other verdicts are kept as they were.
+Expected<std::vector<Verdict>> confirm_regressions(const std::vector<Verdict>& first, const Budgets& budgets,
+                                                   const Measurements& data, const Baselines& baselines,
+                                                   const NoiseFile* noise = nullptr);
 
 // True when every verdict is met.
 bool all_met(const std::vector<Verdict>& verdicts);
 
-// The verdict table, then one line per failed target saying which and why.
+// The verdict table (with change and p columns when any target checks regressions), the
+// regression rule and each corrected family under it, then one line per failed target.
 void print_verdicts(std::ostream& out, const std::vector<Verdict>& verdicts);
 
 // JUnit XML: one testcase per target; not met and not measured are failures.

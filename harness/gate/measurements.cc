@@ -1,6 +1,7 @@
 #include "gate/measurements.h"
 
 #include <cmath>
+#include <cstdlib>
 
 #include "analyze/run_data.h"
 #include "util/atomic_file.h"
@@ -29,10 +30,16 @@ void add_run(Measurements& m, const std::string& variant, const RunRecord& run) 
     }
     if (p.status != TaskStatus::kOk && p.status != TaskStatus::kCached) continue;
     add("task:" + task.id, p.duration_ms / 1000);
-    for (const auto& op : p.ops) add("op:" + task.id + ":" + op.name, op.duration_ms / 1000);
+    for (const auto& op : p.ops) add("op:" + task.id + "/" + op.name, op.duration_ms / 1000);
   }
   if (run.status == "complete") add("total", total_ms / 1000);
   if (has_quality && passed + failed > 0) add("quality", static_cast<double>(passed) / (passed + failed));
+}
+
+void note_spec(Measurements& m, const RunRecord& run) {
+  if (run.context.is_object() && run.context.contains("spec") && run.context["spec"].is_string()) {
+    m.spec = run.context["spec"].get<std::string>();
+  }
 }
 
 Status add_instances(Measurements& m, const std::string& variant, const fs::path& file) {
@@ -82,6 +89,7 @@ Status add_series(Measurements& m, const std::string& variant, const fs::path& f
     if (!run) return run.error();
     m.time_scale = run->time_scale;
     m.time_scale_known = true;
+    note_spec(m, *run);
     add_run(m, variant, *run);
   }
   return ok_status();
@@ -104,6 +112,7 @@ Expected<Measurements> measurements_from_folder(const fs::path& folder) {
     if (!run) return run.error();
     m.time_scale = run->time_scale;
     m.time_scale_known = true;
+    note_spec(m, *run);
     add_run(m, "run", *run);
     return m;
   }
@@ -154,22 +163,37 @@ Expected<Measurements> measurements_from_gbench(const json& document, const std:
   }
   Measurements m;
   m.source = source;
-  if (document.contains("context") && document["context"].contains("flowbench_time_scale")) {
-    const json& scale = document["context"]["flowbench_time_scale"];
-    m.time_scale = scale.is_string() ? std::stod(scale.get<std::string>()) : scale.get<double>();
+  const json context = document.contains("context") && document["context"].is_object() ? document["context"] : json();
+  if (context.contains("flowbench_time_scale")) {
+    const json& scale = context["flowbench_time_scale"];
+    char* end = nullptr;
+    const std::string text = scale.is_string() ? scale.get<std::string>() : "";
+    const double value = scale.is_number() ? scale.get<double>() : std::strtod(text.c_str(), &end);
+    if ((!scale.is_number() && (text.empty() || *end != '\0')) || !(value > 0)) {
+      return Error{source + ": /context/flowbench_time_scale: not a positive number; fix: give the file "
+                   "flowbench_bench wrote"};
+    }
+    m.time_scale = value;
     m.time_scale_known = true;
+  }
+  if (context.contains("flowbench_spec") && context["flowbench_spec"].is_string()) {
+    m.spec = context["flowbench_spec"].get<std::string>();
   }
   const json& benchmarks = document["benchmarks"];
   for (std::size_t i = 0; i < benchmarks.size(); ++i) {
     const json& b = benchmarks[i];
-    if (b.value("run_type", std::string("iteration")) != "iteration") continue;
-    if (b.value("error_occurred", false)) continue;  // counted as not measured, never as a value
-    if (!b.contains("name") || !b.contains("real_time") || !b["real_time"].is_number()) {
+    if (b.is_object() && b.contains("run_type") && b["run_type"] != "iteration") continue;
+    if (b.is_object() && b.contains("error_occurred") && b["error_occurred"] == true) continue;  // not measured
+    if (!b.is_object() || !b.contains("name") || !b["name"].is_string() || !b.contains("real_time") ||
+        !b["real_time"].is_number()) {
       return Error{source + ": /benchmarks/" + std::to_string(i) + ": no name or real_time; fix: give the file "
                    "Google Benchmark wrote"};
     }
-    const std::string name = base_name(b.value("run_name", b["name"].get<std::string>()));
-    const double seconds = to_seconds(b["real_time"].get<double>(), b.value("time_unit", std::string("ns")));
+    const json& run_name = b.contains("run_name") && b["run_name"].is_string() ? b["run_name"] : b["name"];
+    const std::string name = base_name(run_name.get<std::string>());
+    const json& unit = b.contains("time_unit") && b["time_unit"].is_string() ? b["time_unit"] : json("ns");
+    const double seconds = to_seconds(b["real_time"].get<double>(), unit.get<std::string>());
+    m.benchmarks[name].push_back(seconds);
     auto add = [&](const std::string& variant, const std::string& metric, double value) {
       m.samples[{variant, metric}].push_back(value);
     };
@@ -184,14 +208,17 @@ Expected<Measurements> measurements_from_gbench(const json& document, const std:
           add(arg, "task:" + key.substr(5, key.size() - 7), value.get<double>());
         } else if (key == "quality" || key == "instances_ok" || key == "success" || key == "total_s") {
           add(arg, key == "total_s" ? "total" : key, value.get<double>());
+        } else if (key.rfind("op:", 0) == 0) {
+          add(arg, key, value.get<double>());
         }
       }
     } else if (family == "BM_Task") {
       add("alone", "task:" + arg.substr(0, arg.find('-')), seconds);
+      for (const auto& [key, value] : b.items()) {
+        if (value.is_number() && key.rfind("op:", 0) == 0) add("alone", key, value.get<double>());
+      }
     } else if (family == "BM_Task8") {
-      add("inprocess", "op:8:" + arg, seconds);
-    } else {
-      add("other", name, seconds);
+      add("inprocess", "op:8/" + arg, seconds);
     }
   }
   return m;
@@ -222,6 +249,11 @@ Status merge_measurements(Measurements& into, const Measurements& more) {
     auto& target = into.samples[key];
     target.insert(target.end(), values.begin(), values.end());
   }
+  for (const auto& [name, values] : more.benchmarks) {
+    auto& target = into.benchmarks[name];
+    target.insert(target.end(), values.begin(), values.end());
+  }
+  if (into.spec.empty()) into.spec = more.spec;
   into.source = into.source.empty() ? more.source : into.source + ", " + more.source;
   return ok_status();
 }

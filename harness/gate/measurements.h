@@ -18,7 +18,7 @@ namespace flowbench {
 //   makespan          a run's wall time (seconds)
 //   total             the sum of its task durations (seconds)
 //   task:<id>         one task's wall time (seconds), from runs where it succeeded
-//   op:<id>:<op>      one sub-operation of a task (seconds)
+//   op:<id>/<op>      one sub-operation of a task (seconds)
 //   quality           pass rate of the quality checks over the run's tasks (0..1)
 //   success           1 when the run completed, else 0
 //   instances_ok      instances of a `run --instances` that completed (a count)
@@ -30,6 +30,10 @@ struct SampleKey {
 
 struct Measurements {
   std::map<SampleKey, std::vector<double>> samples;
+  // Every Google Benchmark entry by its name (without /iterations:N, /manual_time,
+  // /real_time): real time per iteration in seconds, one sample per repetition.
+  std::map<std::string, std::vector<double>> benchmarks;
+  std::filesystem::path spec;  // the workflow spec the data was measured on ("" = unknown)
   double time_scale = 1.0;  // the scale the data was measured at
   bool time_scale_known = false;  // false: counts only (e.g. old instances records), any scale fits
   std::string source;       // what was read, for messages
@@ -41,10 +45,12 @@ struct Measurements {
 Expected<Measurements> measurements_from_folder(const std::filesystem::path& folder);
 
 // Reads Google Benchmark JSON written by flowbench_bench (or `flowbench export --format
-// gbench`): BM_Workflow/<variant> is the makespan of that variant with its task_<id>,
-// quality and instances_ok counters; BM_Task/<id>-<name> is task:<id> of variant
-// "alone"; BM_Task8/<stage> is op:8:<stage> of variant "inprocess". Only iteration
-// entries count (aggregates are recomputed). `source` names the file in errors.
+// gbench`), or by any other Google Benchmark binary: every entry is kept by its name;
+// flowbench's own are also read as metrics: BM_Workflow/<variant> is the makespan of that
+// variant with its task_<id>_s, op:<id>/<op>, quality and instances_ok counters;
+// BM_Task/<id>-<name> is task:<id> (and its op:<id>/<op> counters) of variant "alone";
+// BM_Task8/<stage> is op:8/<stage> of variant "inprocess". Only iteration entries count
+// (aggregates are recomputed). `source` names the file in errors.
 Expected<Measurements> measurements_from_gbench(const nlohmann::json& document, const std::string& source);
 
 // Either of the above, by what the path is.

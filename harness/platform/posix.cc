@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <fstream>
 #include <thread>
 
 // Boost 1.81's Process v2 in std::filesystem mode uses these without including them.
@@ -55,6 +56,21 @@ HostInfo host_info() {
   }
   const unsigned cores = std::thread::hardware_concurrency();
   info.cpus = cores == 0 ? 1 : static_cast<int>(cores);
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  for (std::string line; info.cpu_model.empty() && std::getline(cpuinfo, line);) {
+    if (line.rfind("model name", 0) != 0) continue;
+    const auto colon = line.find(':');
+    if (colon != std::string::npos) info.cpu_model = line.substr(line.find_first_not_of(' ', colon + 1));
+  }
+  std::ifstream meminfo("/proc/meminfo");
+  for (std::string word; meminfo >> word;) {
+    if (word == "MemTotal:") {
+      long kib = 0;
+      meminfo >> kib;
+      info.memory_mib = kib / 1024;
+      break;
+    }
+  }
   return info;
 }
 

@@ -27,6 +27,8 @@ struct HostInfo {
   std::string kernel;  // "Linux 6.1.0-18-amd64"
   std::string machine; // "x86_64"
   int cpus = 1;
+  std::string cpu_model;  // /proc/cpuinfo's "model name" ("" when unknown)
+  long memory_mib = 0;    // /proc/meminfo's MemTotal (0 when unknown)
 };
 HostInfo host_info();
 

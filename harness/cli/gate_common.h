@@ -1,0 +1,37 @@
+// What `gate`, `ab` and `calibrate` share: budgets with their noise file, and the verdicts'
+// outputs.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gate/gate.h"
+
+namespace flowbench::cli {
+
+struct GateInputs {
+  Budgets budgets;
+  std::optional<NoiseFile> noise;  // loaded when a target asks for min_effect "auto"
+};
+
+// Loads the budgets, keeps the targets `targets_globs` select (all when empty) and, when
+// a target needs it, the noise file (`noise_path`, else the budgets' own). Errors are
+// printed with the command's name; nullopt then (exit 2).
+std::optional<GateInputs> load_gate_inputs(const std::filesystem::path& budgets_path, const std::vector<std::string>& targets_globs,
+                                           const std::filesystem::path& noise_path, const std::string& command);
+
+// Checks that the noise file fits the machine and the data; prints the error and returns
+// false when it does not.
+bool noise_fits(const GateInputs& inputs, const Measurements& data, const std::string& command);
+
+// Prints the verdict table under a heading, writes JUnit and JSON when asked; returns the
+// exit status (0 all met, 1 a target failed, 2 an output could not be written).
+int report_verdicts(const GateInputs& inputs, const std::string& heading, const std::vector<Verdict>& verdicts,
+                    const std::filesystem::path& junit, const std::filesystem::path& json, const std::string& command);
+
+// --targets: which of the budgets' targets to check, by globs over their names.
+void add_targets_option(CLI::App& command, std::vector<std::string>& globs);
+
+}  // namespace flowbench::cli

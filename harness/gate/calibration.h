@@ -1,0 +1,60 @@
+// What a noise file says about a gate: per metric, its noise, the min effect "auto" gives,
+// the smallest slowdown detected with 95% power at 5, 10 and 20 repetitions, the power at
+// chosen slowdowns, the repetitions a chosen min effect needs; and over a whole budgets
+// file, the share of simulated A/A gates with any false alarm.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "gate/budgets.h"
+#include "gate/noise.h"
+
+namespace flowbench {
+
+struct CalibrationOptions {
+  std::size_t repetitions = 10;               // a side, for the false alarms, the powers and "auto"
+  std::vector<std::size_t> detect_at = {5, 10, 20};
+  std::vector<double> effects = {0.10};       // slowdowns whose power is reported
+  std::optional<double> min_effect;           // report the repetitions that catch this slowdown (min effect "auto")
+  double power = 0.95;
+  int trials = 1000;                          // simulated A/A gates
+  int power_trials = 400;                     // per point of a power curve
+  std::uint64_t seed = 20261129;
+};
+
+struct CalibrationRow {
+  std::string name;               // the verdict's name (or "variant metric" without budgets)
+  std::string variant, metric;
+  std::string family;
+  std::size_t family_size = 1;
+  double alpha = 0.05;
+  double median = 0, mad_rel = 0;
+  double min_effect = 0;          // at options.repetitions (the noise floor when "auto")
+  bool min_effect_auto = true;
+  std::map<std::size_t, std::optional<double>> min_detectable;  // by repetitions a side
+  std::map<double, double> power;                               // by slowdown
+  std::optional<std::size_t> repetitions_for_min_effect;
+};
+
+struct Calibration {
+  std::vector<CalibrationRow> rows;
+  std::optional<double> false_alarm_rate;  // with budgets: any false alarm in a simulated A/A gate
+  CalibrationOptions options;
+};
+
+// Without budgets every metric of the noise file is a family of its own (alpha 0.05,
+// min_effect "auto"); with budgets, their regression targets expanded over the noise
+// file's metrics, each judged as the gate judges it.
+Calibration calibrate(const NoiseFile& noise, const Budgets* budgets, const CalibrationOptions& options);
+
+nlohmann::ordered_json calibration_json(const Calibration& calibration);
+
+// The table and the false-alarm line, for people.
+void print_calibration(std::ostream& out, const Calibration& calibration);
+
+}  // namespace flowbench

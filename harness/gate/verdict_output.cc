@@ -1,0 +1,141 @@
+// Writers of verdicts: the table, JUnit XML, JSON.
+#include <algorithm>
+#include <map>
+
+#include "gate/gate.h"
+#include "gate/verdict_text.h"
+#include "util/xml.h"
+
+namespace flowbench {
+
+namespace {
+
+struct Columns {
+  std::vector<std::string> titles;
+  std::vector<std::vector<std::string>> rows;
+
+  void print(std::ostream& out) const {
+    std::vector<std::size_t> width(titles.size());
+    for (std::size_t c = 0; c < titles.size(); ++c) width[c] = std::max<std::size_t>(titles[c].size(), 5);
+    for (const auto& row : rows) {
+      for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+    }
+    auto line = [&](const std::vector<std::string>& cells) {
+      for (std::size_t c = 0; c < cells.size(); ++c) {
+        out << cells[c];
+        if (c + 1 < cells.size()) out << std::string(width[c] - cells[c].size() + 2, ' ');
+      }
+      out << "\n";
+    };
+    line(titles);
+    std::vector<std::string> rule;
+    for (std::size_t c = 0; c < titles.size(); ++c) rule.push_back(std::string(c + 1 < titles.size() ? width[c] : 7, '-'));
+    line(rule);
+    for (const auto& row : rows) line(row);
+  }
+};
+
+std::string p_text(const Verdict& v) {
+  if (!v.regression) return "-";
+  return format_number("%.2g", v.regression->p) + format_number(" (%.2g)", v.p_adjusted);
+}
+
+// One line per corrected family: its size, correction, alpha and min effect.
+void print_families(std::ostream& out, const std::vector<Verdict>& verdicts) {
+  std::map<std::string, std::vector<const Verdict*>> families;
+  std::vector<std::string> order;
+  for (const auto& v : verdicts) {
+    if (!v.regression) continue;
+    if (!families.count(v.family)) order.push_back(v.family);
+    families[v.family].push_back(&v);
+  }
+  for (const auto& name : order) {
+    const auto& members = families[name];
+    double low = members.front()->min_effect, high = low;
+    for (const auto* v : members) {
+      low = std::min(low, v->min_effect);
+      high = std::max(high, v->min_effect);
+    }
+    std::string effect = format_number("%.3g%%", low * 100);
+    if (high > low) effect += " to " + format_number("%.3g%%", high * 100);
+    out << "  family " << name << ": " << members.size() << (members.size() == 1 ? " verdict, " : " verdicts, ")
+        << members.front()->correction << " at alpha " << format_number("%.3g", members.front()->alpha)
+        << ", min effect " << effect << "\n";
+  }
+}
+
+}  // namespace
+
+void print_verdicts(std::ostream& out, const std::vector<Verdict>& verdicts) {
+  const bool regressions = std::any_of(verdicts.begin(), verdicts.end(), [](const Verdict& v) { return v.regression; });
+  Columns table;
+  table.titles = {"target", "variant", "measured"};
+  if (regressions) table.titles.insert(table.titles.end(), {"change [95% CI]", "p (adj.)"});
+  table.titles.insert(table.titles.end(), {"bound", "verdict"});
+  for (const auto& v : verdicts) {
+    std::vector<std::string> row = {v.target, v.variant, v.measured};
+    if (regressions) {
+      row.push_back(v.regression ? change_text(*v.regression) : "-");
+      row.push_back(p_text(v));
+    }
+    row.push_back(v.bound);
+    row.push_back(v.regressed ? "regressed" : verdict_name(v.state));
+    table.rows.push_back(std::move(row));
+  }
+  table.print(out);
+  if (regressions) {
+    out << "\nrule: " << regression_rule_text() << "\n";
+    print_families(out, verdicts);
+  }
+  std::size_t failed = 0;
+  for (const auto& v : verdicts) {
+    if (v.state == VerdictState::kMet) continue;
+    ++failed;
+    out << (failed == 1 ? "\n" : "") << "FAILED " << v.target << " (" << verdict_name(v.state) << "): " << v.detail
+        << "\n";
+  }
+  out << "\n" << verdicts.size() - failed << " of " << verdicts.size() << " targets met\n";
+}
+
+void write_verdicts_junit(std::ostream& out, const std::string& suite, const std::vector<Verdict>& verdicts) {
+  std::size_t failures = 0;
+  for (const auto& v : verdicts) failures += v.state != VerdictState::kMet;
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      << "<testsuites name=\"flowbench gate\" tests=\"" << verdicts.size() << "\" failures=\"" << failures << "\">\n"
+      << "  <testsuite name=\"" << xml_escape(suite) << "\" tests=\"" << verdicts.size() << "\" failures=\"" << failures
+      << "\" errors=\"0\" skipped=\"0\">\n";
+  for (const auto& v : verdicts) {
+    out << "    <testcase classname=\"" << xml_escape(suite) << "\" name=\"" << xml_escape(v.target) << "\"";
+    if (v.state == VerdictState::kMet) {
+      out << "/>\n";
+      continue;
+    }
+    std::string text = v.variant + " " + v.metric + ": measured " + v.measured + ", bound " + v.bound + "; " + v.detail;
+    out << ">\n      <failure type=\"" << verdict_name(v.state) << "\" message=\"" << xml_escape(v.detail) << "\">"
+        << xml_escape(text) << "</failure>\n    </testcase>\n";
+  }
+  out << "  </testsuite>\n</testsuites>\n";
+}
+
+nlohmann::ordered_json verdicts_json(const std::vector<Verdict>& verdicts) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const auto& v : verdicts) {
+    nlohmann::ordered_json one = {{"target", v.target}, {"family", v.family}, {"variant", v.variant},
+                                  {"metric", v.metric}, {"verdict", verdict_name(v.state)}, {"n", v.n},
+                                  {"value", v.value}, {"low", v.low}, {"high", v.high}, {"unit", v.unit},
+                                  {"measured", v.measured}, {"bound", v.bound}, {"detail", v.detail}};
+    if (v.regression) {
+      const Comparison& c = *v.regression;
+      one["regression"] = {{"change", c.estimate.ratio - 1},  {"change_low", c.estimate.low - 1},
+                           {"change_high", c.estimate.high - 1}, {"interval_coverage", c.estimate.coverage},
+                           {"n_baseline", c.n_base},           {"p", c.p},
+                           {"p_adjusted", v.p_adjusted},       {"correction", v.correction},
+                           {"family_size", v.family_size},     {"alpha", v.alpha},
+                           {"min_effect", v.min_effect},       {"regressed", v.regressed}};
+    }
+    out.push_back(std::move(one));
+  }
+  return out;
+}
+
+}  // namespace flowbench
