@@ -1,0 +1,153 @@
+// `flowbench ab` and `flowbench calibrate` through the real binary, real processes.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "support/command.h"
+
+namespace flowbench {
+namespace {
+namespace fs = std::filesystem;
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+class CliAbTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    write_spec("a.json", "");
+    testing::write_text(dir_.path() / "budgets.json", R"({"name": "small", "targets": [
+      {"name": "task-*-no-regression", "variant": "sequential", "metric": "task:*",
+       "regression": {"alpha": 0.05, "min_reps": 5, "min_effect": 0.02}},
+      {"name": "all-succeed", "variant": "sequential", "metric": "success", "min": 1, "stat": "min"}]})");
+  }
+  // Two 60 ms synth tasks; `slow_second` adds arguments to the second one's command.
+  void write_spec(const std::string& name, const std::string& slow_second, const std::string& ids = "1\", \"2") {
+    const auto comma = ids.find("\", \"");
+    const std::string first = ids.substr(0, comma), second = ids.substr(comma + 4);
+    testing::write_text(dir_.path() / name, R"({"schema": "flowbench.workflow/1", "name": "two", "tasks": [
+      {"id": ")" + first + R"(", "command": ["synth", "--duration-s", "0.06", "--cpu-fraction", "0.1"]},
+      {"id": ")" + second + R"(", "command": ["synth", "--duration-s", "0.06", "--cpu-fraction", "0.1")" +
+                                            slow_second + R"(], "after": [")" + first + R"("]}]})");
+  }
+  testing::CommandResult flowbench(std::vector<std::string> args,
+                                   const std::function<void(const testing::SignalSender&)>& while_running = {}) {
+    args.insert(args.begin(), testing::bin_path("flowbench").string());
+    return testing::run_command(args, dir_.path(), while_running);
+  }
+  testing::TempDir dir_;
+};
+
+TEST_F(CliAbTest, OneSpecWithTwoHandlerFoldersIsAnAAndPasses) {
+  const std::string bin = testing::bin_path("flowbench").parent_path().string();
+  auto result = flowbench({"ab", "--budgets", "budgets.json", "a.json", "--a-handlers", bin, "--b-handlers", bin,
+                           "--reps", "6", "--out", "ab", "--json", "ab.json", "--junit", "ab.xml"});
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_NE(result.out.find("3 of 3 targets met"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("family task-*-no-regression: 2 verdicts, Holm at alpha 0.05, min effect 2%"),
+            std::string::npos)
+      << result.out;
+  EXPECT_NE(result.err.find("round-006 (6/6):"), std::string::npos) << result.err;
+  const json verdicts = testing::read_json(dir_.path() / "ab.json");
+  ASSERT_EQ(verdicts.size(), 3u);
+  EXPECT_EQ(verdicts[0]["target"], "task-1-no-regression");
+  EXPECT_EQ(verdicts[0]["regression"]["n_baseline"], 6);
+  EXPECT_EQ(verdicts[0]["regression"]["family_size"], 2);
+  // Both arms' runs are kept, one per round.
+  for (const char* arm : {"a", "b"}) {
+    for (int round = 1; round <= 6; ++round) {
+      EXPECT_TRUE(fs::exists(dir_.path() / "ab" / arm / "sequential" / ("round-00" + std::to_string(round)) / "run.json"));
+    }
+  }
+}
+
+TEST_F(CliAbTest, ConfirmRejudgesAFlaggedTaskOnFreshRounds) {
+  write_spec("b.json", R"(, "--slowdown", "1.3")");
+  auto result = flowbench({"ab", "--budgets", "budgets.json", "a.json", "b.json", "--reps", "5", "--confirm", "5",
+                           "--order", "alternate", "--out", "ab", "--json", "ab.json"});
+  EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+  EXPECT_NE(result.err.find("confirming flagged targets with 5 more rounds"), std::string::npos) << result.err;
+  EXPECT_NE(result.out.find("FAILED task-2-no-regression (not met):"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("confirmed: "), std::string::npos) << result.out;
+  EXPECT_EQ(result.out.find("FAILED task-1"), std::string::npos) << result.out;
+  EXPECT_TRUE(fs::exists(dir_.path() / "ab/confirm/b/sequential/round-010/run.json"));
+}
+
+TEST_F(CliAbTest, SpecsWithOtherTaskIdsAreRefused) {
+  write_spec("other.json", "", "1\", \"3");
+  auto result = flowbench({"ab", "--budgets", "budgets.json", "a.json", "other.json", "--out", "ab"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("other.json: /tasks: its task ids differ from"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("(only in a: 2; only in b: 3); fix: compare two versions of one workflow"),
+            std::string::npos)
+      << result.err;
+  EXPECT_FALSE(fs::exists(dir_.path() / "ab/a/sequential"));
+  auto nothing = flowbench({"ab", "--budgets", "budgets.json"});
+  EXPECT_EQ(nothing.exit_code, 2);
+  EXPECT_NE(nothing.err.find("nothing to measure; fix:"), std::string::npos) << nothing.err;
+  auto missing = flowbench({"ab", "--budgets", "budgets.json", "--bench", "no-such-binary"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("no-such-binary: not an executable benchmark binary (arm a)"), std::string::npos)
+      << missing.err;
+}
+
+TEST_F(CliAbTest, CtrlCStopsTheRoundsAndKeepsWhatWasMeasured) {
+  testing::write_text(dir_.path() / "long.json", R"({"schema": "flowbench.workflow/1", "name": "two", "tasks": [
+    {"id": "1", "command": ["synth", "--duration-s", "5"]}, {"id": "2", "command": ["synth", "--duration-s", "5"]}]})");
+  auto result = flowbench({"ab", "--budgets", "budgets.json", "long.json", "long.json", "--reps", "3", "--out", "ab"},
+                          [this](const testing::SignalSender& send) {
+                            const fs::path first = dir_.path() / "ab";
+                            for (int i = 0; i < 500 && !fs::exists(first / "a") && !fs::exists(first / "b"); ++i) {
+                              std::this_thread::sleep_for(10ms);
+                            }
+                            std::this_thread::sleep_for(300ms);
+                            send(SIGINT);
+                          });
+  EXPECT_EQ(result.exit_code, 130) << result.out << result.err;
+  EXPECT_NE(result.err.find("stopped by signal 2; what was measured is in ab"), std::string::npos) << result.err;
+}
+
+TEST_F(CliAbTest, CalibrateWritesANoiseFileThatAutoReads) {
+  auto calibrated = flowbench({"calibrate", "a.json", "--reps", "6", "-o", "noise.json", "--out", "cal",
+                               "--budgets", "budgets.json", "--trials", "200", "--json", "cal.json"});
+  ASSERT_EQ(calibrated.exit_code, 0) << calibrated.out << calibrated.err;
+  EXPECT_NE(calibrated.out.find("sequential task:1"), std::string::npos) << calibrated.out;
+  EXPECT_NE(calibrated.out.find("simulated A/A gates with every regression target: 200 at 10 repetitions a side"),
+            std::string::npos)
+      << calibrated.out;
+  const json noise = testing::read_json(dir_.path() / "noise.json");
+  EXPECT_EQ(noise["schema"], "flowbench.noise/1");
+  EXPECT_EQ(noise["repetitions"], 6);
+  const json figures = testing::read_json(dir_.path() / "cal.json");
+  EXPECT_EQ(figures["metrics"].size(), 2u);  // the two tasks the regression target expands to
+
+  testing::write_text(dir_.path() / "auto.json", R"({"name": "auto", "noise": "noise.json", "targets": [
+    {"name": "task-*", "variant": "sequential", "metric": "task:*", "regression": {"min_effect": "auto"}}]})");
+  auto gate = flowbench({"gate", "--budgets", "auto.json", "cal/b", "--baseline", "cal/a"});
+  EXPECT_EQ(gate.exit_code, 0) << gate.out << gate.err;
+  EXPECT_NE(gate.out.find("family task-*: 2 verdicts, Holm at alpha 0.05, min effect"), std::string::npos) << gate.out;
+
+  json other = noise;
+  other["machine"]["cpus"] = 1024;
+  testing::write_text(dir_.path() / "noise.json", other.dump());
+  auto refused = flowbench({"gate", "--budgets", "auto.json", "cal/b", "--baseline", "cal/a"});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("noise.json: /machine: recorded on"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("fix: run `flowbench calibrate` on this machine"), std::string::npos) << refused.err;
+}
+
+TEST_F(CliAbTest, BadGlobsAndTargetSelectionsExitTwo) {
+  testing::write_text(dir_.path() / "glob.json",
+                      R"({"targets": [{"name": "t", "variant": "v", "metric": "task:[1", "max_s": 1}]})");
+  auto glob = flowbench({"gate", "--budgets", "glob.json", "a.json"});
+  EXPECT_EQ(glob.exit_code, 2);
+  EXPECT_NE(glob.err.find("glob.json: /targets/0/metric: \"task:[1\" is not a glob"), std::string::npos) << glob.err;
+  auto none = flowbench({"gate", "--budgets", "budgets.json", "--targets", "nothing-*", "a.json"});
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.err.find("budgets.json: no target is left by --targets"), std::string::npos) << none.err;
+}
+
+}  // namespace
+}  // namespace flowbench
