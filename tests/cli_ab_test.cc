@@ -136,6 +136,14 @@ TEST_F(CliAbTest, CalibrateWritesANoiseFileThatAutoReads) {
   EXPECT_EQ(refused.exit_code, 2);
   EXPECT_NE(refused.err.find("noise.json: /machine: recorded on"), std::string::npos) << refused.err;
   EXPECT_NE(refused.err.find("fix: run `flowbench calibrate` on this machine"), std::string::npos) << refused.err;
+
+  json edited = noise;  // this machine, but a.json has changed since it was calibrated
+  edited["spec_sha256"] = std::string(64, '0');
+  testing::write_text(dir_.path() / "noise.json", edited.dump());
+  auto changed = flowbench({"gate", "--budgets", "auto.json", "cal/b", "--baseline", "cal/a"});
+  EXPECT_EQ(changed.exit_code, 2);
+  EXPECT_NE(changed.err.find("noise.json: /spec_sha256: recorded for"), std::string::npos) << changed.err;
+  EXPECT_NE(changed.err.find("a.json (the spec of the data) differs"), std::string::npos) << changed.err;
 }
 
 TEST_F(CliAbTest, BadGlobsAndTargetSelectionsExitTwo) {

@@ -77,6 +77,7 @@ Expected<RunRecord> load_run(const fs::path& dir) {
   record.dir = dir;
   record.run_id = run.value("run_id", dir.filename().string());
   record.workflow = run.value("workflow", "");
+  if (run.contains("spec") && run["spec"].is_string()) record.spec = run["spec"].get<std::string>();
   record.status = run.value("status", "unknown");
   record.started = run.value("started", "");
   record.context = run.value("context", json::object());

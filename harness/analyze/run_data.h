@@ -26,6 +26,7 @@ struct RunRecord {
   std::filesystem::path dir;
   std::string run_id;
   std::string workflow;
+  std::filesystem::path spec;     // the spec it ran, as run.json names it ("" when unknown)
   std::string status;
   std::string started;            // ISO 8601, as run.json says
   double time_scale = 1.0;

@@ -209,11 +209,21 @@ std::optional<RatioEstimate> hodges_lehmann_ratio(const std::vector<double>& bas
                        coverage};
 }
 
-std::vector<double> holm_adjust(const std::vector<double>& p) {
-  const std::size_t m = p.size();
-  std::vector<std::size_t> order(m);
+namespace {
+
+// Indexes of `p` from the smallest value up (ties keep their order).
+std::vector<std::size_t> ascending_order(const std::vector<double>& p) {
+  std::vector<std::size_t> order(p.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](std::size_t l, std::size_t r) { return p[l] < p[r]; });
+  return order;
+}
+
+}  // namespace
+
+std::vector<double> holm_adjust(const std::vector<double>& p) {
+  const std::size_t m = p.size();
+  const auto order = ascending_order(p);
   std::vector<double> adjusted(m);
   double running = 0;
   for (std::size_t rank = 0; rank < m; ++rank) {
@@ -225,9 +235,7 @@ std::vector<double> holm_adjust(const std::vector<double>& p) {
 
 std::vector<double> benjamini_hochberg_adjust(const std::vector<double>& p) {
   const std::size_t m = p.size();
-  std::vector<std::size_t> order(m);
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t l, std::size_t r) { return p[l] < p[r]; });
+  const auto order = ascending_order(p);
   std::vector<double> adjusted(m);
   double running = 1;
   for (std::size_t rank = m; rank-- > 0;) {

@@ -158,8 +158,8 @@ void add_ab_command(CLI::App& app, int& exit_status) {
   ab->add_option("--a-bench", c->a_bench, "Arm a's Google Benchmark binary (the baseline build)");
   ab->add_option("--b-bench", c->b_bench, "Arm b's Google Benchmark binary (the candidate build)");
   ab->add_option("--filter", c->filter, "--benchmark_filter for both binaries");
-  ab->add_option("--a-env", c->a_env, "KEY=VALUE for arm a's binary (repeatable)");
-  ab->add_option("--b-env", c->b_env, "KEY=VALUE for arm b's binary (repeatable)");
+  ab->add_option("--a-env", c->a_env, "KEY=VALUE for arm a's binary (repeatable)")->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  ab->add_option("--b-env", c->b_env, "KEY=VALUE for arm b's binary (repeatable)")->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   ab->add_option("--reps", c->reps, "Rounds: each arm measured once per round")->capture_default_str()->check(CLI::Range(1, 1000));
   ab->add_option("--order", c->order, "Order within a round: random (seeded) or alternate")
       ->capture_default_str()

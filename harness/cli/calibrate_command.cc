@@ -128,7 +128,7 @@ void add_calibrate_command(CLI::App& app, int& exit_status) {
   cal->add_option("--handlers", c->handlers, "Handler folder searched first")->check(CLI::ExistingDirectory);
   cal->add_option("--bench", c->bench, "A Google Benchmark binary to measure instead of a spec");
   cal->add_option("--filter", c->filter, "--benchmark_filter for the binary");
-  cal->add_option("--env", c->env, "KEY=VALUE for the binary (repeatable)");
+  cal->add_option("--env", c->env, "KEY=VALUE for the binary (repeatable)")->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cal->add_option("--reps", c->reps, "Rounds (each side measured once per round)")->capture_default_str()->check(CLI::Range(2, 1000));
   cal->add_option("--seed", c->seed, "Seed of the random order")->capture_default_str();
   cal->add_option("--mode", c->mode, "Spec: sequential or parallel")->capture_default_str()->check(CLI::IsMember({"sequential", "parallel"}));
@@ -146,6 +146,8 @@ void add_calibrate_command(CLI::App& app, int& exit_status) {
       ->check(CLI::Range(2, 200));
   cal->add_option("--effect", c->effects, "Slowdowns whose power is reported (0.1 = +10%; comma-separated)")
       ->delimiter(',')
+      ->expected(1)
+      ->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->capture_default_str();
   cal->add_option("--min-effect", c->min_effect, "Report the repetitions a side that detect this slowdown")
       ->check(CLI::Range(0.0, 10.0));

@@ -68,7 +68,9 @@ void add_targets_option(CLI::App& command, std::vector<std::string>& globs) {
       .add_option("--targets", globs,
                   "Check only the targets whose names match these globs; '!GLOB' leaves targets out "
                   "(e.g. '*-no-regression', '!*-no-regression'; comma-separated or repeated)")
-      ->delimiter(',');
+      ->delimiter(',')
+      ->expected(1)
+      ->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 }
 
 namespace {

@@ -46,7 +46,9 @@ void add_report_options(CLI::App& report, ReportCommand& command) {
   report
       .add_option("--targets", command.targets,
                   "Judge only the budgets' targets these name globs select ('!GLOB' leaves out; comma-separated)")
-      ->delimiter(',');
+      ->delimiter(',')
+      ->expected(1)
+      ->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   report.add_option("--budget-data", command.budget_data,
                     "More series (e.g. of `run --instances`) the budgets are judged over, not plotted");
 }

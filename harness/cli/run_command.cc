@@ -77,7 +77,7 @@ void add_run_options(CLI::App& run, RunCommand& command) {
                  "Extra sbatch argument, repeatable (write --sbatch-arg=--exclusive); CPUs and memory "
                  "per task come from the spec's cpus and mem_mb, the time limit from its timeout_s")
       ->group(slurm)
-      ->allow_extra_args(false);
+      ->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   run.add_option("--shared-dir", request.out,
                  "A folder every node sees, where the run folder is made (the same as --out)")
       ->group(slurm);

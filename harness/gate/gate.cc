@@ -56,8 +56,6 @@ struct Checker {
     return out;
   }
 
-  bool time_shown(const Target& t) const { return t.is_time(); }
-
   void bound_max(Verdict& v, double bound, bool time) const {
     add_part(v.bound, "<= " + shown(bound, time));
     if (v.value > bound) fail(v, shown(v.value, time) + " > " + shown(bound, time));
@@ -90,9 +88,10 @@ struct Checker {
                      "; fix: run flowbench calibrate with this metric measured");
       return std::nullopt;
     }
-    SimulatedMetric simulated{v.target, v.family, calibrated->pooled(), !t.is_time(), check.alpha, check.correction,
-                              std::nullopt};
-    simulated.name = t.variant + " " + t.metric;
+    // Named as the calibration names it: the noise floor's seed follows the name.
+    const SimulatedMetric simulated{t.variant + " " + t.metric, v.family,        calibrated->pooled(),
+                                    !t.is_time(),                check.alpha,     check.correction,
+                                    std::nullopt};
     return effective_min_effect(simulated, n);
   }
 
@@ -167,8 +166,9 @@ struct Checker {
   }
 };
 
-// Corrects each family's p-values and applies the regression rule. `indices` are the
-// verdicts with a comparison, in order.
+// Corrects the p-values of each family (the verdicts of one budgets target that compared
+// samples) and applies the regression rule; a family too small in samples to ever reach
+// significance is "not measured".
 void judge_families(std::vector<Verdict>& verdicts) {
   std::map<std::string, std::vector<std::size_t>> families;
   for (std::size_t i = 0; i < verdicts.size(); ++i) {
@@ -239,8 +239,6 @@ Expected<std::vector<Verdict>> evaluate_budgets(const Budgets& budgets, const Me
                    format_number("%g", *budgets.time_scale) + " or use budgets for that scale"};
     }
     checker.scale = *budgets.time_scale;
-  } else {
-    checker.scale = data.time_scale;  // times shown as measured
   }
   std::vector<Verdict> verdicts;
   for (const auto& expanded : expand_targets(budgets.targets, data, baselines)) {

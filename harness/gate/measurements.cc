@@ -37,9 +37,7 @@ void add_run(Measurements& m, const std::string& variant, const RunRecord& run) 
 }
 
 void note_spec(Measurements& m, const RunRecord& run) {
-  if (run.context.is_object() && run.context.contains("spec") && run.context["spec"].is_string()) {
-    m.spec = run.context["spec"].get<std::string>();
-  }
+  if (!run.spec.empty()) m.spec = run.spec;
 }
 
 Status add_instances(Measurements& m, const std::string& variant, const fs::path& file) {
