@@ -25,8 +25,8 @@
 #include "analyze/run_data.h"
 #include "model/spec_loader.h"
 #include "platform/posix.h"
-#include "schedule/instances.h"
-#include "schedule/local_run.h"
+#include "app/instances.h"
+#include "app/local_run.h"
 
 namespace {
 namespace fs = std::filesystem;

@@ -84,6 +84,21 @@ TEST_F(CliCacheTest, SecondIdenticalRunIsAllHitsWithByteIdenticalOutputs) {
   EXPECT_EQ(read_text(dir_.path() / "runs/warm/logs/task-a.log"), "tool ran on in/a.txt\n");
 }
 
+TEST_F(CliCacheTest, RunEndsWithWhatRanAndWhatWasRestored) {
+  run("cold");
+  ASSERT_EQ(last_.exit_code, 0) << last_.err;
+  EXPECT_NE(last_.out.find("tasks: 4 ran, 0 restored from the cache, 0 failed, 0 skipped\n"), std::string::npos)
+      << last_.out;
+  EXPECT_EQ(last_.out.find("--no-cache"), std::string::npos) << last_.out;
+  run("warm");
+  ASSERT_EQ(last_.exit_code, 0) << last_.err;
+  EXPECT_NE(last_.out.find("tasks: 1 ran, 3 restored from the cache, 0 failed, 0 skipped\n"
+                           "3 tasks were restored from the action cache, not run: their times are restore times; "
+                           "--no-cache for a cold run\n"),
+            std::string::npos)
+      << last_.out;
+}
+
 TEST_F(CliCacheTest, ChangedInputMissesThatTaskAndWhatReadsItsOutput) {
   run("cold");
   write_text(work() / "in/a.txt", "alphb\n");  // one byte

@@ -238,5 +238,36 @@ TEST_F(CliRunTest, SameRunIdGetsANewFolderInsteadOfMixingRuns) {
   EXPECT_TRUE(fs::exists(run_dir("x-2") / "run.json"));
 }
 
+TEST_F(CliRunTest, DryRunPrintsTheScheduleAndRunsNothing) {
+  const auto spec_path = testing::copy_reference_workflow(dir_.path() / "k1n");
+  auto result = flowbench({"run", spec_path.string(), "--dry-run", "--json", "-j", "4", "--time-scale", "0.001",
+                           "--out", "runs"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const json dry = json::parse(result.out);
+  ASSERT_EQ(dry["starts"].size(), 22u);
+  EXPECT_EQ(dry["starts"][0]["task_id"], 1);
+  // The modelled critical path: 1 2 (3|4|5) 6 7 8 9 12 13 17 18 20 21 22, 91 model minutes.
+  EXPECT_DOUBLE_EQ(dry["critical_path_s"].get<double>(), 91 * 60);
+  EXPECT_DOUBLE_EQ(dry["makespan_s"].get<double>(), 91 * 60);
+  EXPECT_NEAR(dry["makespan_measured_s"].get<double>(), 5.46, 1e-9);
+  EXPECT_EQ(dry["critical_path"].size(), 14u);
+  EXPECT_FALSE(fs::exists(dir_.path() / "runs")) << "a dry run writes nothing";
+
+  auto text = flowbench({"run", spec_path.string(), "--dry-run", "--mode", "sequential", "--time-scale", "0.001"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("dry run of k1n-22task: 22 tasks, sequential, expected durations from expected_s"),
+            std::string::npos)
+      << text.out;
+  EXPECT_NE(text.out.find("projected makespan at -j 1: 7800.000 model s (7.800 s at time scale 0.001)"),
+            std::string::npos)
+      << text.out;
+
+  testing::write_text(dir_.path() / "missing.json", R"({"schema": "flowbench.workflow/1", "tasks": [
+    {"id": 1, "command": ["no-such-handler"]}]})");
+  auto missing = flowbench({"run", "missing.json", "--dry-run"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("no-such-handler"), std::string::npos) << missing.err;
+}
+
 }  // namespace
 }  // namespace flowbench

@@ -9,7 +9,7 @@
 
 #include "checks.h"
 #include "support/command.h"
-#include "util/atomic_file.h"
+#include "platform/atomic_file.h"
 
 namespace flowbench::codegen {
 namespace {

@@ -163,13 +163,18 @@ TEST_F(SlurmTest, SameAnalysisAndGateVerdictsAsALocalRun) {
   }
   EXPECT_EQ(verdicts["local"], verdicts["slurm"]);
   EXPECT_EQ(verdicts["slurm"].size(), 3u);
-  // The same analysis: every task, the same slowest task (Task 8), the same graph.
-  for (const char* key : {"task_count", "status", "slowest_task_id"}) {
+  // The same analysis: every task, the same graph. The slowest task is Task 8 or Task 7:
+  // Task 8's real compiles take 0.65-0.85 s here, Task 7 is modelled at 0.72 s, so which
+  // one is slowest in one run is the machine's noise, not the executor's doing.
+  for (const char* key : {"task_count", "status"}) {
     ASSERT_TRUE(summaries["slurm"].contains(key)) << key;
     EXPECT_EQ(summaries["local"][key], summaries["slurm"][key]) << key;
   }
   EXPECT_EQ(summaries["slurm"]["task_count"], 22);
-  EXPECT_EQ(summaries["slurm"]["slowest_task_id"], 8);
+  for (const char* executor : {"local", "slurm"}) {
+    const int slowest = summaries[executor]["slowest_task_id"].get<int>();
+    EXPECT_TRUE(slowest == 7 || slowest == 8) << executor << ": " << slowest;
+  }
 }
 
 TEST_F(SlurmTest, FailingTaskCascadesToSkippedDependents) {

@@ -8,7 +8,7 @@
 #include "output.h"
 #include "parallel.h"
 #include "platform/posix.h"
-#include "util/atomic_file.h"
+#include "platform/atomic_file.h"
 #include "util/digest.h"
 
 namespace flowbench::codegen {

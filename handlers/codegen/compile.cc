@@ -12,7 +12,7 @@
 
 #include "model/spec_loader.h"
 #include "parallel.h"
-#include "util/atomic_file.h"
+#include "platform/atomic_file.h"
 #include "util/digest.h"
 
 namespace flowbench::codegen {

@@ -2,7 +2,7 @@
 
 #include <set>
 
-#include "util/atomic_file.h"
+#include "platform/atomic_file.h"
 #include "util/digest.h"
 
 namespace flowbench::codegen {

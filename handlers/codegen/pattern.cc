@@ -4,7 +4,7 @@
 #include <cctype>
 #include <set>
 
-#include "util/atomic_file.h"
+#include "platform/atomic_file.h"
 
 namespace flowbench::codegen {
 namespace fs = std::filesystem;

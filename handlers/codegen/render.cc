@@ -7,7 +7,7 @@
 #include <set>
 
 #include "parallel.h"
-#include "util/atomic_file.h"
+#include "platform/atomic_file.h"
 #include "util/digest.h"
 
 namespace flowbench::codegen {

@@ -10,7 +10,7 @@
 #include "exec/local_runner.h"
 #include "model/spec_loader.h"
 #include "platform/posix.h"
-#include "schedule/local_run.h"
+#include "app/local_run.h"
 #include "util/time_format.h"
 
 namespace flowbench {

@@ -4,7 +4,7 @@
 #include <fstream>
 #include <unordered_map>
 
-#include "util/atomic_file.h"
+#include "platform/atomic_file.h"
 
 namespace flowbench {
 namespace fs = std::filesystem;

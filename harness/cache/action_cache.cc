@@ -6,7 +6,7 @@
 #include <fstream>
 
 #include "platform/posix.h"
-#include "util/atomic_file.h"
+#include "platform/atomic_file.h"
 #include "util/digest.h"
 #include "util/glob.h"
 #include "util/time_format.h"
@@ -199,7 +199,11 @@ std::variant<CacheHit, CacheMiss> ActionCache::restore(const std::string& key, c
   for (const auto& p : placements) {
     if (auto placed = place(p.blob, p.target, p.executable); !placed) return CacheMiss{placed.error().message};
   }
-  if (!log.empty()) place(entry / "blobs" / manifest["log"]["digest"].get<std::string>(), log, false);
+  if (!log.empty()) {
+    // A hit restores the task's log too; one that cannot is no hit.
+    auto placed = place(entry / "blobs" / manifest["log"]["digest"].get<std::string>(), log, false);
+    if (!placed) return CacheMiss{placed.error().message};
+  }
   // Least recently used first: a hit refreshes the entry's time.
   fs::last_write_time(entry / "entry.json", fs::file_time_type::clock::now(), ec);
   return CacheHit{manifest["profile"], placements.size()};

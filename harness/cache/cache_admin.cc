@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cache/action_cache.h"
-#include "util/atomic_file.h"
+#include "platform/atomic_file.h"
 
 namespace flowbench {
 namespace fs = std::filesystem;

@@ -11,7 +11,7 @@
 #include "cache/action_cache.h"
 #include "model/workflow.h"
 #include "record/run_folder.h"
-#include "schedule/task_cache.h"
+#include "cache/task_cache.h"
 
 namespace flowbench {
 

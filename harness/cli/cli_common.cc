@@ -4,7 +4,7 @@
 #include <sstream>
 
 #include "platform/posix.h"
-#include "util/atomic_file.h"
+#include "platform/atomic_file.h"
 
 namespace flowbench::cli {
 namespace fs = std::filesystem;

@@ -5,7 +5,7 @@
 #include "cli/cli_common.h"
 #include "interchange/conductor.h"
 #include "interchange/wfformat.h"
-#include "util/atomic_file.h"
+#include "platform/atomic_file.h"
 #include "util/time_format.h"
 
 namespace flowbench::cli {

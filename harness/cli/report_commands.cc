@@ -11,7 +11,7 @@
 #include "platform/posix.h"
 #include "report/completion_report.h"
 #include "report/exports.h"
-#include "util/atomic_file.h"
+#include "platform/atomic_file.h"
 
 namespace flowbench::cli {
 namespace fs = std::filesystem;

@@ -3,10 +3,11 @@
 #include <iostream>
 #include <memory>
 
+#include "analyze/run_data.h"
+#include "app/instances.h"
+#include "app/local_run.h"
 #include "cli/cli_common.h"
 #include "model/spec_loader.h"
-#include "schedule/instances.h"
-#include "schedule/local_run.h"
 
 namespace flowbench::cli {
 namespace fs = std::filesystem;
@@ -17,6 +18,8 @@ struct RunCommand {
   RunRequest request;
   std::string progress = "auto";
   std::size_t instances = 0;
+  bool dry_run = false;
+  bool json = false;
 };
 
 void add_run_options(CLI::App& run, RunCommand& command) {
@@ -35,6 +38,10 @@ void add_run_options(CLI::App& run, RunCommand& command) {
       ->capture_default_str();
   run.add_option("--history", request.history, "A previous run folder whose durations order the ready tasks")
       ->check(CLI::ExistingDirectory);
+  run.add_flag("--dry-run", command.dry_run,
+               "Run nothing: check every program resolves, print the order tasks would start in at -j N with "
+               "their expected durations (--history, else expected_s), the critical path and the projected makespan");
+  run.add_flag("--json", command.json, "With --dry-run: print the schedule as JSON");
   run.add_flag("-k,--keep-going", request.keep_going,
                "Run every task that does not depend on a failure (default: fail fast)");
   run.add_flag("--kill-on-failure", request.kill_on_failure,
@@ -99,6 +106,50 @@ int do_instances(const RunRequest& request, std::size_t count) {
   return report->all_complete ? 0 : kExitTasksFailed;
 }
 
+// What became of the tasks: how many ran to success, were restored from the action cache,
+// failed (failed, timed out or interrupted) or were skipped; a run that restored tasks says so,
+// since their times are restore times, not the work's.
+void print_task_counts(const std::filesystem::path& run_folder) {
+  auto run = load_run(run_folder);
+  if (!run) return;  // the run line above already names the folder
+  std::size_t ran = 0, restored = 0, failed = 0, skipped = 0;
+  for (const auto& task : run->tasks) {
+    if (!task.profile) continue;
+    switch (task.profile->status) {
+      case TaskStatus::kOk: ++ran; break;
+      case TaskStatus::kCached: ++restored; break;
+      case TaskStatus::kSkipped: ++skipped; break;
+      default: ++failed; break;  // failed, timed out or interrupted
+    }
+  }
+  std::cout << "tasks: " << ran << " ran, " << restored << " restored from the cache, " << failed << " failed, "
+            << skipped << " skipped\n";
+  if (restored > 0) {
+    std::cout << restored << (restored == 1 ? " task was" : " tasks were")
+              << " restored from the action cache, not run: their times are restore times; --no-cache for a cold "
+                 "run\n";
+  }
+}
+
+int do_dry_run(const RunRequest& request, bool json) {
+  auto report = dry_run(request);
+  if (!report) {
+    std::cerr << "flowbench run: " << report.error().message << "\n";
+    return kExitBadInput;
+  }
+  if (json) {
+    std::cout << dry_run_json(report->workflow, report->dry, request.time_scale).dump(2) << "\n";
+    return 0;
+  }
+  std::cout << "dry run of " << report->workflow.name << ": " << report->workflow.tasks.size() << " tasks, "
+            << request.mode << (request.mode == "parallel" ? " -j " + std::to_string(report->dry.jobs) : "")
+            << ", expected durations from "
+            << (request.history.empty() ? std::string("expected_s (else 1 s)") : request.history.string())
+            << "; every program resolves\n\n";
+  print_dry_run(std::cout, report->workflow, report->dry, request.time_scale);
+  return 0;
+}
+
 int do_run(RunCommand& command) {
   RunRequest& request = command.request;
   const std::string& progress = command.progress;
@@ -107,6 +158,7 @@ int do_run(RunCommand& command) {
                      : progress == "none"  ? ProgressStyle::kNone
                                            : ProgressStyle::kAuto;
   request.handler_dirs = handler_dirs();
+  if (command.dry_run) return do_dry_run(request, command.json);
   if (command.instances > 0) return do_instances(request, command.instances);
   auto report = run_workflow(request, std::cerr, std::cout);
   if (!report) {
@@ -119,6 +171,7 @@ int do_run(RunCommand& command) {
     std::snprintf(makespan, sizeof makespan, "%.3f", std::chrono::duration<double>(end.makespan).count());
     std::cout << "run " << run_status_name(end.status) << ": " << report->paths.root.string() << " (makespan "
               << makespan << " s; profiles in " << report->paths.profiles.string() << ")\n";
+    print_task_counts(report->paths.root);
   }
   if (end.status == RunStatus::kInterrupted) return 128 + end.signal;
   return end.status == RunStatus::kComplete ? 0 : kExitTasksFailed;

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "util/atomic_file.h"
+#include "platform/atomic_file.h"
 #include "util/name_glob.h"
 
 namespace flowbench {

@@ -4,7 +4,7 @@
 #include <cstdlib>
 
 #include "analyze/run_data.h"
-#include "util/atomic_file.h"
+#include "platform/atomic_file.h"
 
 namespace flowbench {
 namespace fs = std::filesystem;

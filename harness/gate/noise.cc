@@ -5,7 +5,7 @@
 
 #include "analyze/stats.h"
 #include "platform/posix.h"
-#include "util/atomic_file.h"
+#include "platform/atomic_file.h"
 #include "util/digest.h"
 #include "util/time_format.h"
 

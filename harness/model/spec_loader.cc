@@ -7,7 +7,7 @@
 #include <unordered_map>
 
 #include "platform/posix.h"
-#include "util/atomic_file.h"
+#include "platform/atomic_file.h"
 #include "util/glob.h"
 
 namespace flowbench {

@@ -4,7 +4,7 @@
 
 #include "build_info.h"
 #include "platform/posix.h"
-#include "util/atomic_file.h"
+#include "platform/atomic_file.h"
 
 namespace flowbench {
 namespace fs = std::filesystem;

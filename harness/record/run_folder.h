@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "record/observer.h"
-#include "util/background_writer.h"
+#include "platform/background_writer.h"
 #include "util/expected.h"
 
 namespace flowbench {

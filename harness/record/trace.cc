@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "util/atomic_file.h"
+#include "platform/atomic_file.h"
 
 namespace flowbench {
 using nlohmann::json;

@@ -10,7 +10,7 @@
 #include "model/workflow.h"
 #include "record/observer.h"
 #include "schedule/plan.h"
-#include "schedule/task_cache.h"
+#include "cache/task_cache.h"
 
 namespace flowbench {
 

@@ -10,7 +10,7 @@
 #include "record/run_folder.h"
 #include "schedule/scheduler.h"
 #include "schedule/task_launch.h"
-#include "util/atomic_file.h"
+#include "platform/atomic_file.h"
 
 namespace flowbench {
 namespace fs = std::filesystem;

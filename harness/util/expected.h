@@ -16,7 +16,7 @@ struct Error {
 
 // Holds either a T or an Error (a small stand-in for C++23 std::expected).
 template <typename T>
-class Expected {
+class [[nodiscard]] Expected {
  public:
   Expected(T value) : state_(std::move(value)) {}
   Expected(Error error) : state_(std::move(error)) {}

@@ -10,6 +10,7 @@
 
 #include "record/observer.h"
 #include "record/run_folder.h"
+#include "schedule/dry_run.h"
 #include "slurm/sbatch.h"
 #include "util/expected.h"
 
@@ -50,6 +51,16 @@ struct RunReport {
 // Human progress goes to `progress_out`; JSON events (if asked for) to `events_out`.
 Expected<RunReport> run_workflow(const RunRequest& request, std::ostream& progress_out,
                                  std::ostream& events_out);
+
+// What `run --dry-run` shows: the request's workflow (every program resolved, --only
+// applied) and the schedule it would follow at its mode and jobs, each task taking its
+// expected duration (from --history, else expected_s, else 1 model second). Runs nothing,
+// writes nothing.
+struct DryRunReport {
+  Workflow workflow;
+  DryRun dry;
+};
+Expected<DryRunReport> dry_run(const RunRequest& request);
 
 // Expected duration of each task in model seconds, by id, from a previous run folder's
 // profiles (only tasks that succeeded). Errors name the file.

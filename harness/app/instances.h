@@ -6,7 +6,7 @@
 #include <ostream>
 #include <vector>
 
-#include "schedule/local_run.h"
+#include "app/local_run.h"
 
 namespace flowbench {
 

@@ -1,6 +1,6 @@
-#include "util/background_writer.h"
+#include "platform/background_writer.h"
 
-#include "util/atomic_file.h"
+#include "platform/atomic_file.h"
 
 namespace flowbench {
 

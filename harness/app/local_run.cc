@@ -1,4 +1,4 @@
-#include "schedule/local_run.h"
+#include "app/local_run.h"
 
 #include <cstdio>
 #include <iostream>
@@ -14,7 +14,7 @@
 #include "schedule/scheduler.h"
 #include "schedule/task_launch.h"
 #include "slurm/slurm_runner.h"
-#include "util/atomic_file.h"
+#include "platform/atomic_file.h"
 
 namespace flowbench {
 namespace fs = std::filesystem;
@@ -60,6 +60,32 @@ Expected<std::map<std::string, double>> load_history(const fs::path& run_folder)
     history[profile->id] = profile->duration_ms / 1000.0 / scale;
   }
   return history;
+}
+
+Expected<DryRunReport> dry_run(const RunRequest& request) {
+  if (request.mode != "sequential" && request.mode != "parallel") {
+    return Error{"--mode " + request.mode + ": unknown mode; fix: use sequential or parallel"};
+  }
+  LoadOptions load_options;
+  load_options.handler_dirs = request.handler_dirs;
+  auto workflow = load_workflow(request.spec, load_options);
+  if (!workflow) return workflow.error();
+  if (!request.only.empty()) {
+    workflow = restrict_to(*workflow, request.only);
+    if (!workflow) return workflow.error();
+  }
+  std::map<std::string, double> history;
+  if (!request.history.empty()) {
+    auto loaded = load_history(request.history);
+    if (!loaded) return loaded.error();
+    history = std::move(*loaded);
+  }
+  const bool sequential = request.mode == "sequential";
+  const std::size_t jobs = sequential ? 1
+                           : request.jobs ? request.jobs
+                                          : static_cast<std::size_t>(platform::host_info().cpus);
+  DryRun dry = simulate_run(*workflow, expected_durations(*workflow, history), jobs, !sequential);
+  return DryRunReport{std::move(*workflow), std::move(dry)};
 }
 
 Expected<RunReport> run_workflow(const RunRequest& request, std::ostream& progress_out,

@@ -1,4 +1,4 @@
-#include "schedule/instances.h"
+#include "app/instances.h"
 
 #include <cstdio>
 #include <mutex>
@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/spec_loader.h"
-#include "util/atomic_file.h"
+#include "platform/atomic_file.h"
 #include "util/time_format.h"
 
 namespace flowbench {
