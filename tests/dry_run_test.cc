@@ -1,4 +1,4 @@
-#include "schedule/dry_run.h"
+#include "report/dry_run_report.h"
 
 #include <gtest/gtest.h>
 

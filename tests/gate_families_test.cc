@@ -4,8 +4,8 @@
 
 #include <random>
 
-#include "gate/calibration.h"
-#include "gate/gate.h"
+#include "report/calibration_report.h"
+#include "report/verdicts.h"
 #include "support/command.h"
 
 namespace flowbench {

@@ -1,4 +1,4 @@
-#include "gate/gate.h"
+#include "report/verdicts.h"
 
 #include <gtest/gtest.h>
 
@@ -169,7 +169,7 @@ TEST(GateTest, VerdictTableAndJunitAreWhole) {
   write_verdicts_junit(xml, "gate k1n", {met, failed});
   EXPECT_EQ(xml.str(),
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-            "<testsuites name=\"flowbench gate\" tests=\"2\" failures=\"1\">\n"
+            "<testsuites name=\"flowbench gate\" tests=\"2\" failures=\"1\" skipped=\"0\">\n"
             "  <testsuite name=\"gate k1n\" tests=\"2\" failures=\"1\" errors=\"0\" skipped=\"0\">\n"
             "    <testcase classname=\"gate k1n\" name=\"t8\"/>\n"
             "    <testcase classname=\"gate k1n\" name=\"total\">\n"

@@ -6,7 +6,7 @@
 #include <set>
 #include <sstream>
 
-#include "util/xml.h"
+#include "report/junit.h"
 
 namespace flowbench::codegen {
 
@@ -138,23 +138,18 @@ std::vector<CheckCase> unit_checks(const Unit& unit, const std::vector<Generated
 }
 
 std::string junit_xml(const std::vector<CheckCase>& cases) {
-  int failures = 0;
-  for (const auto& c : cases) failures += !c.passed;
-  std::ostringstream xml;
-  xml << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-      << "<testsuites name=\"codegen\" tests=\"" << cases.size() << "\" failures=\"" << failures << "\">\n"
-      << "  <testsuite name=\"codegen.checks\" tests=\"" << cases.size() << "\" failures=\"" << failures
-      << "\" errors=\"0\" skipped=\"0\">\n";
+  JunitSuite suite{"codegen.checks", std::nullopt, {}};
   for (const auto& c : cases) {
-    xml << "    <testcase classname=\"" << xml_escape(c.subject) << "\" name=\"" << xml_escape(c.name) << "\"";
-    if (c.passed) {
-      xml << "/>\n";
-    } else {
-      xml << ">\n      <failure message=\"" << xml_escape(c.message.substr(0, c.message.find('\n')))
-          << "\">" << xml_escape(c.message) << "</failure>\n    </testcase>\n";
+    JunitCase one{c.subject, c.name, std::nullopt, JunitCase::Outcome::kPassed, "", "", ""};
+    if (!c.passed) {
+      one.outcome = JunitCase::Outcome::kFailed;
+      one.message = c.message.substr(0, c.message.find('\n'));
+      one.text = c.message;
     }
+    suite.cases.push_back(std::move(one));
   }
-  xml << "  </testsuite>\n</testsuites>\n";
+  std::ostringstream xml;
+  write_junit(xml, "codegen", suite);
   return xml.str();
 }
 

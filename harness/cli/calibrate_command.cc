@@ -6,7 +6,7 @@
 #include "ab/arms.h"
 #include "cli/cli_common.h"
 #include "cli/gate_common.h"
-#include "gate/calibration.h"
+#include "report/calibration_report.h"
 #include "util/digest.h"
 #include "util/time_format.h"
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "gate/gate.h"
+#include "report/verdicts.h"
 
 namespace flowbench::cli {
 

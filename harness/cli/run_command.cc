@@ -8,6 +8,7 @@
 #include "app/local_run.h"
 #include "cli/cli_common.h"
 #include "model/spec_loader.h"
+#include "report/dry_run_report.h"
 
 namespace flowbench::cli {
 namespace fs = std::filesystem;

@@ -9,8 +9,6 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "gate/budgets.h"
 #include "gate/noise.h"
 
@@ -51,10 +49,5 @@ struct Calibration {
 // min_effect "auto"); with budgets, their regression targets expanded over the noise
 // file's metrics, each judged as the gate judges it.
 Calibration calibrate(const NoiseFile& noise, const Budgets* budgets, const CalibrationOptions& options);
-
-nlohmann::ordered_json calibration_json(const Calibration& calibration);
-
-// The table and the false-alarm line, for people.
-void print_calibration(std::ostream& out, const Calibration& calibration);
 
 }  // namespace flowbench

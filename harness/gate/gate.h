@@ -4,7 +4,6 @@
 
 #include <map>
 #include <optional>
-#include <ostream>
 #include <string>
 #include <vector>
 
@@ -67,14 +66,5 @@ Expected<std::vector<Verdict>> confirm_regressions(const std::vector<Verdict>& f
 
 // True when every verdict is met.
 bool all_met(const std::vector<Verdict>& verdicts);
-
-// The verdict table (with change and p columns when any target checks regressions), the
-// regression rule and each corrected family under it, then one line per failed target.
-void print_verdicts(std::ostream& out, const std::vector<Verdict>& verdicts);
-
-// JUnit XML: one testcase per target; not met and not measured are failures.
-void write_verdicts_junit(std::ostream& out, const std::string& suite, const std::vector<Verdict>& verdicts);
-
-nlohmann::ordered_json verdicts_json(const std::vector<Verdict>& verdicts);
 
 }  // namespace flowbench

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "record/trace.h"
+#include "report/junit.h"
 #include "util/time_format.h"
 #include "util/xml.h"
 
@@ -11,43 +12,24 @@ using nlohmann::json;
 using nlohmann::ordered_json;
 
 void write_junit(std::ostream& out, const RunRecord& run) {
-  int failures = 0, skipped = 0;
-  double total_ms = 0;
-  for (const auto& task : run.tasks) {
-    if (!task.profile) continue;
-    const TaskStatus s = task.profile->status;
-    failures += s == TaskStatus::kFailed || s == TaskStatus::kTimeout || s == TaskStatus::kInterrupted;
-    skipped += s == TaskStatus::kSkipped;
-    total_ms += task.profile->duration_ms;
-  }
-  std::size_t tests = 0;
-  for (const auto& task : run.tasks) tests += task.profile.has_value();
-  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-      << "<testsuites name=\"flowbench\" tests=\"" << tests << "\" failures=\"" << failures << "\" skipped=\""
-      << skipped << "\" time=\"" << seconds_text(total_ms) << "\">\n"
-      << "  <testsuite name=\"" << xml_escape(run.workflow + "/" + run.run_id) << "\" tests=\"" << tests
-      << "\" failures=\"" << failures << "\" errors=\"0\" skipped=\"" << skipped << "\" time=\""
-      << seconds_text(total_ms) << "\">\n";
+  JunitSuite suite{run.workflow + "/" + run.run_id, 0.0, {}};
   for (const auto& task : run.tasks) {
     if (!task.profile) continue;
     const Profile& p = *task.profile;
-    out << "    <testcase classname=\"" << xml_escape(run.workflow) << "\" name=\"" << xml_escape(p.id + " " + p.name)
-        << "\" time=\"" << seconds_text(p.duration_ms) << "\"";
-    const TaskStatus s = p.status;
-    if (s == TaskStatus::kOk || s == TaskStatus::kCached) {
-      out << "/>\n";
-      continue;
+    *suite.time_ms += p.duration_ms;
+    JunitCase c{run.workflow, p.id + " " + p.name, p.duration_ms, JunitCase::Outcome::kPassed, "", "", ""};
+    if (p.status == TaskStatus::kSkipped) {
+      c.outcome = JunitCase::Outcome::kSkipped;
+      c.message = p.reason;
+    } else if (p.status != TaskStatus::kOk && p.status != TaskStatus::kCached) {
+      c.outcome = JunitCase::Outcome::kFailed;
+      c.failure_type = status_name(p.status);
+      c.message = p.reason;
+      c.text = status_name(p.status) + std::string(": ") + p.reason + "; log: " + p.log_file;
     }
-    out << ">\n";
-    if (s == TaskStatus::kSkipped) {
-      out << "      <skipped message=\"" << xml_escape(p.reason) << "\"/>\n";
-    } else {
-      out << "      <failure type=\"" << status_name(s) << "\" message=\"" << xml_escape(p.reason) << "\">"
-          << xml_escape(status_name(s) + std::string(": ") + p.reason + "; log: " + p.log_file) << "</failure>\n";
-    }
-    out << "    </testcase>\n";
+    suite.cases.push_back(std::move(c));
   }
-  out << "  </testsuite>\n</testsuites>\n";
+  flowbench::write_junit(out, "flowbench", suite);
 }
 
 void write_chrome_trace(std::ostream& out, const RunRecord& run) {

@@ -3,10 +3,7 @@
 #pragma once
 
 #include <cstddef>
-#include <ostream>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "model/workflow.h"
 
@@ -31,11 +28,5 @@ struct DryRun {
 // model seconds.
 DryRun simulate_run(const Workflow& workflow, const std::vector<double>& expected_s, std::size_t jobs,
                     bool prioritize);
-
-// The start order as a table, the critical path and the projected makespan (model seconds,
-// and measured seconds at `time_scale`).
-void print_dry_run(std::ostream& out, const Workflow& workflow, const DryRun& dry, double time_scale);
-
-nlohmann::ordered_json dry_run_json(const Workflow& workflow, const DryRun& dry, double time_scale);
 
 }  // namespace flowbench

@@ -1,10 +1,10 @@
-// Writers of verdicts: the table, JUnit XML, JSON.
+#include "report/verdicts.h"
+
 #include <algorithm>
 #include <map>
 
-#include "gate/gate.h"
 #include "gate/verdict_text.h"
-#include "util/xml.h"
+#include "report/junit.h"
 
 namespace flowbench {
 
@@ -98,23 +98,18 @@ void print_verdicts(std::ostream& out, const std::vector<Verdict>& verdicts) {
 }
 
 void write_verdicts_junit(std::ostream& out, const std::string& suite, const std::vector<Verdict>& verdicts) {
-  std::size_t failures = 0;
-  for (const auto& v : verdicts) failures += v.state != VerdictState::kMet;
-  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-      << "<testsuites name=\"flowbench gate\" tests=\"" << verdicts.size() << "\" failures=\"" << failures << "\">\n"
-      << "  <testsuite name=\"" << xml_escape(suite) << "\" tests=\"" << verdicts.size() << "\" failures=\"" << failures
-      << "\" errors=\"0\" skipped=\"0\">\n";
+  JunitSuite junit{suite, std::nullopt, {}};
   for (const auto& v : verdicts) {
-    out << "    <testcase classname=\"" << xml_escape(suite) << "\" name=\"" << xml_escape(v.target) << "\"";
-    if (v.state == VerdictState::kMet) {
-      out << "/>\n";
-      continue;
+    JunitCase c{suite, v.target, std::nullopt, JunitCase::Outcome::kPassed, "", "", ""};
+    if (v.state != VerdictState::kMet) {
+      c.outcome = JunitCase::Outcome::kFailed;
+      c.failure_type = verdict_name(v.state);
+      c.message = v.detail;
+      c.text = v.variant + " " + v.metric + ": measured " + v.measured + ", bound " + v.bound + "; " + v.detail;
     }
-    std::string text = v.variant + " " + v.metric + ": measured " + v.measured + ", bound " + v.bound + "; " + v.detail;
-    out << ">\n      <failure type=\"" << verdict_name(v.state) << "\" message=\"" << xml_escape(v.detail) << "\">"
-        << xml_escape(text) << "</failure>\n    </testcase>\n";
+    junit.cases.push_back(std::move(c));
   }
-  out << "  </testsuite>\n</testsuites>\n";
+  write_junit(out, "flowbench gate", junit);
 }
 
 nlohmann::ordered_json verdicts_json(const std::vector<Verdict>& verdicts) {
