@@ -79,8 +79,8 @@ TEST(AnalyzeTest, PrintsThePlansReportComputed) {
   std::ostringstream out;
   print_analysis(out, *a, 1.0);
   const std::string text = out.str();
-  EXPECT_NE(text.find("Critical path: a -> b -> d = 0.5 s"), std::string::npos) << text;
-  EXPECT_NE(text.find("Tasks b, c wait only for a: in parallel they take 0.3 s instead of 0.5 s (saves 0.2 s)"),
+  EXPECT_NE(text.find("Critical path: a -> b -> d = 500.00 ms"), std::string::npos) << text;
+  EXPECT_NE(text.find("Tasks b, c wait only for a: in parallel they take 300.00 ms instead of 500.00 ms (saves 200.00 ms)"),
             std::string::npos)
       << text;
   EXPECT_NE(text.find("Task b (build) breakdown:"), std::string::npos) << text;

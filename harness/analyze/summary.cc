@@ -1,5 +1,7 @@
 #include "analyze/summary.h"
 
+#include "util/time_format.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -18,17 +20,8 @@ std::string join(const std::vector<std::string>& ids, const char* separator) {
   return out;
 }
 
-// "12.3 min" (with the unit) in display units: ms measured / scale.
-std::string shown(double ms, double scale) {
-  const double seconds = ms / 1000.0 / scale;
-  char buffer[48];
-  if (seconds >= 120) {
-    std::snprintf(buffer, sizeof buffer, "%.1f min", seconds / 60);
-  } else {
-    std::snprintf(buffer, sizeof buffer, "%.1f s", seconds);
-  }
-  return buffer;
-}
+// A duration in display units: ms measured / scale.
+std::string shown(double ms, double scale) { return duration_text(ms / 1000.0 / scale); }
 
 }  // namespace
 

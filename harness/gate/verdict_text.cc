@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "util/time_format.h"
+
 namespace flowbench {
 
 std::string format_number(const char* pattern, double value) {
@@ -11,13 +13,7 @@ std::string format_number(const char* pattern, double value) {
   return buffer;
 }
 
-std::string shown(double value, bool time) {
-  if (!time) return format_number("%.4g", value);
-  const double magnitude = std::abs(value);
-  if (magnitude >= 120) return format_number("%.2f min", value / 60);
-  if (magnitude >= 1) return format_number("%.2f s", value);
-  return format_number("%.2f ms", value * 1000);
-}
+std::string shown(double value, bool time) { return time ? duration_text(value) : format_number("%.4g", value); }
 
 void add_part(std::string& field, const std::string& part) {
   if (!field.empty()) field += "; ";

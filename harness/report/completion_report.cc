@@ -10,21 +10,15 @@
 #include "analyze/summary.h"
 #include "build_info.h"
 #include "platform/posix.h"
+#include "util/time_format.h"
 
 namespace flowbench {
 namespace fs = std::filesystem;
 
 namespace {
 
-std::string minutes(double ms, double scale) {
-  char buffer[32];
-  if (scale != 1.0) {
-    std::snprintf(buffer, sizeof buffer, "%.1f min", ms / 60000.0 / scale);
-  } else {
-    std::snprintf(buffer, sizeof buffer, "%.2f s", ms / 1000.0);
-  }
-  return buffer;
-}
+// A duration in display units (model time when scaled), as analyze and gate show it.
+std::string minutes(double ms, double scale) { return duration_text(ms / 1000.0 / scale); }
 
 // One metric's samples over runs.
 struct Metric {

@@ -91,4 +91,17 @@ std::string seconds_text(double ms) {
   return buffer;
 }
 
+std::string duration_text(double seconds) {
+  char buffer[48];
+  const double magnitude = seconds < 0 ? -seconds : seconds;
+  if (magnitude >= 120) {
+    std::snprintf(buffer, sizeof buffer, "%.2f min", seconds / 60);
+  } else if (magnitude >= 1) {
+    std::snprintf(buffer, sizeof buffer, "%.2f s", seconds);
+  } else {
+    std::snprintf(buffer, sizeof buffer, "%.2f ms", seconds * 1000);
+  }
+  return buffer;
+}
+
 }  // namespace flowbench

@@ -21,6 +21,10 @@ std::string compact_stamp(SystemTime t);
 // "0:41", "12:05", "1:02:03" for a live status line.
 std::string clock_duration(std::chrono::nanoseconds d);
 
+// A duration as people read it, the same in analyze, gate and report: "12.50 min" from two
+// minutes up, "3.20 s" from a second, "250.00 ms" below.
+std::string duration_text(double seconds);
+
 // Milliseconds as seconds with three decimals: 1750.4 -> "1.750" (JUnit, descriptions).
 std::string seconds_text(double ms);
 
