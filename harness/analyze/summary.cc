@@ -1,11 +1,12 @@
 #include "analyze/summary.h"
 
-#include "util/time_format.h"
-
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+
+#include "util/text.h"
+#include "util/time_format.h"
 
 namespace flowbench {
 using nlohmann::ordered_json;
@@ -14,11 +15,6 @@ namespace {
 
 double duration_of(const TaskRecord& task) { return task.profile ? task.profile->duration_ms : 0.0; }
 
-std::string join(const std::vector<std::string>& ids, const char* separator) {
-  std::string out;
-  for (const auto& id : ids) out += (out.empty() ? "" : separator) + id;
-  return out;
-}
 
 // A duration in display units: ms measured / scale.
 std::string shown(double ms, double scale) { return duration_text(ms / 1000.0 / scale); }

@@ -9,6 +9,7 @@
 #include "platform/atomic_file.h"
 #include "util/digest.h"
 #include "util/glob.h"
+#include "util/text.h"
 #include "util/time_format.h"
 
 namespace flowbench {
@@ -21,12 +22,6 @@ std::string unique_suffix() {
   static std::atomic<unsigned> counter{0};
   return std::to_string(platform::process_id()) + "." + std::to_string(counter++) + "." +
          std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
-}
-
-std::string format_number(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.17g", value);
-  return buffer;
 }
 
 // Copies `from` to `to` (which must not exist) and returns the SHA-256 of what was copied.
@@ -114,7 +109,7 @@ Expected<std::string> action_key(const ActionDescription& action) {
   auto handler = file_digest(action.handler);
   if (!handler) return Error{"cannot hash the handler: " + handler.error().message};
   hasher.field("handler-bytes", *handler);
-  hasher.field("time-scale", format_number(action.time_scale));
+  hasher.field("time-scale", exact_number(action.time_scale));
   auto inputs = expand_globs(action.workspace, action.inputs);
   if (!inputs) return inputs.error();
   hasher.field("inputs", std::to_string(inputs->size()));

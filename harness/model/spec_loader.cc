@@ -9,6 +9,7 @@
 #include "platform/posix.h"
 #include "platform/atomic_file.h"
 #include "util/glob.h"
+#include "util/text.h"
 
 namespace flowbench {
 namespace fs = std::filesystem;
@@ -22,10 +23,9 @@ const std::set<std::string> kTaskKeys = {"id", "name", "command", "shell", "afte
                                          "expected_s", "env", "cwd", "cache", "quality",
                                          "description", "cpus", "mem_mb"};
 
+// The words of a set, ", " between them.
 std::string join(const std::set<std::string>& words) {
-  std::string out;
-  for (const auto& word : words) out += (out.empty() ? "" : ", ") + word;
-  return out;
+  return flowbench::join(std::vector<std::string>(words.begin(), words.end()), ", ");
 }
 
 std::string id_text(const json& id) {

@@ -10,6 +10,7 @@
 #include "analyze/summary.h"
 #include "build_info.h"
 #include "platform/posix.h"
+#include "util/text.h"
 #include "util/time_format.h"
 
 namespace flowbench {
@@ -111,11 +112,6 @@ std::string change(const Metric& before, const Metric& after, bool percent_point
   return text;
 }
 
-std::string join(const std::vector<std::string>& ids, const char* separator) {
-  std::string out;
-  for (const auto& id : ids) out += (out.empty() ? "" : separator) + id;
-  return out;
-}
 
 std::string task_name(const std::vector<RunRecord>& runs, const std::string& id) {
   auto index = runs.front().index_of(id);

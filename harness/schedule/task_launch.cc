@@ -4,15 +4,10 @@
 #include <map>
 
 #include "platform/posix.h"
+#include "util/text.h"
 
 namespace flowbench {
 namespace fs = std::filesystem;
-
-std::string format_scale(double scale) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.17g", scale);
-  return buffer;
-}
 
 std::vector<std::string> task_environment(const Task& task, const LaunchSettings& settings) {
   std::map<std::string, std::string> env;
@@ -24,7 +19,7 @@ std::vector<std::string> task_environment(const Task& task, const LaunchSettings
   std::string path;
   for (const auto& dir : settings.handler_dirs) path += dir.string() + ":";
   env["PATH"] = path + env["PATH"];
-  env["FLOWBENCH_TIME_SCALE"] = format_scale(settings.time_scale);
+  env["FLOWBENCH_TIME_SCALE"] = exact_number(settings.time_scale);
   env["FLOWBENCH_TASK_ID"] = task.id;
   env["FLOWBENCH_RUN_DIR"] = fs::absolute(settings.run_dir).string();
   std::vector<std::string> entries;

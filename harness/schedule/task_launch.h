@@ -26,7 +26,5 @@ std::vector<std::string> task_environment(const Task& task, const LaunchSettings
 Launch task_launch(std::size_t index, const Task& task, const LaunchSettings& settings,
                    const std::filesystem::path& log);
 
-// "%.17g": the time scale as handlers read it back.
-std::string format_scale(double scale);
 
 }  // namespace flowbench

@@ -11,6 +11,7 @@
 #include "record/profile.h"
 #include "schedule/task_launch.h"
 #include "platform/atomic_file.h"
+#include "util/text.h"
 
 namespace flowbench {
 namespace fs = std::filesystem;
@@ -114,7 +115,7 @@ Expected<std::string> SlurmRunner::submit(const Launch& launch, const std::vecto
                      paths_.run_id + "\nexec " + slurm::shell_quote(options_.flowbench.string()) +
                      " exec --spec " + slurm::shell_quote(options_.spec.string()) + " --task " +
                      slurm::shell_quote(task.id) + " --run-dir " + slurm::shell_quote(paths_.root.string()) +
-                     " --time-scale " + format_scale(options_.time_scale) + " --kill-grace-ms " +
+                     " --time-scale " + exact_number(options_.time_scale) + " --kill-grace-ms " +
                      std::to_string(options_.kill_grace.count()) + "\n";
   if (auto written = write_file_atomically(script, text); !written) return written.error();
   std::error_code ec;
