@@ -62,7 +62,18 @@ Expected<std::map<std::string, double>> load_history(const fs::path& run_folder)
   return history;
 }
 
-Expected<DryRunReport> dry_run(const RunRequest& request) {
+namespace {
+
+// What a run and a dry run both start from: the workflow (programs resolved, --only
+// applied), each task's expected duration and how many tasks run at once.
+struct Prepared {
+  Workflow workflow;
+  std::vector<double> expected_s;
+  std::size_t jobs = 1;
+  bool sequential = true;
+};
+
+Expected<Prepared> prepare(const RunRequest& request) {
   if (request.mode != "sequential" && request.mode != "parallel") {
     return Error{"--mode " + request.mode + ": unknown mode; fix: use sequential or parallel"};
   }
@@ -80,19 +91,27 @@ Expected<DryRunReport> dry_run(const RunRequest& request) {
     if (!loaded) return loaded.error();
     history = std::move(*loaded);
   }
-  const bool sequential = request.mode == "sequential";
-  const std::size_t jobs = sequential ? 1
-                           : request.jobs ? request.jobs
-                                          : static_cast<std::size_t>(platform::host_info().cpus);
-  DryRun dry = simulate_run(*workflow, expected_durations(*workflow, history), jobs, !sequential);
-  return DryRunReport{std::move(*workflow), std::move(dry)};
+  Prepared prepared;
+  prepared.sequential = request.mode == "sequential";
+  prepared.jobs = prepared.sequential ? 1
+                  : request.jobs      ? request.jobs
+                                      : static_cast<std::size_t>(platform::host_info().cpus);
+  prepared.expected_s = expected_durations(*workflow, history);
+  prepared.workflow = std::move(*workflow);
+  return prepared;
+}
+
+}  // namespace
+
+Expected<DryRunReport> dry_run(const RunRequest& request) {
+  auto prepared = prepare(request);
+  if (!prepared) return prepared.error();
+  DryRun dry = simulate_run(prepared->workflow, prepared->expected_s, prepared->jobs, !prepared->sequential);
+  return DryRunReport{std::move(prepared->workflow), std::move(dry)};
 }
 
 Expected<RunReport> run_workflow(const RunRequest& request, std::ostream& progress_out,
                                  std::ostream& events_out) {
-  if (request.mode != "sequential" && request.mode != "parallel") {
-    return Error{"--mode " + request.mode + ": unknown mode; fix: use sequential or parallel"};
-  }
   const bool slurm = request.executor == "slurm";
   if (!slurm && request.executor != "local") {
     return Error{"--executor " + request.executor + ": unknown executor; fix: use local or slurm"};
@@ -110,28 +129,14 @@ Expected<RunReport> run_workflow(const RunRequest& request, std::ostream& progre
   if (!(request.time_scale > 0)) {
     return Error{"--time-scale must be positive (e.g. 0.001 runs a model minute in 60 ms)"};
   }
-  LoadOptions load_options;
-  load_options.handler_dirs = request.handler_dirs;
-  auto workflow = load_workflow(request.spec, load_options);
-  if (!workflow) return workflow.error();
-  if (!request.only.empty()) {
-    workflow = restrict_to(*workflow, request.only);
-    if (!workflow) return workflow.error();
-  }
-
-  std::map<std::string, double> history;
-  if (!request.history.empty()) {
-    auto loaded = load_history(request.history);
-    if (!loaded) return loaded.error();
-    history = std::move(*loaded);
-  }
-  const bool sequential = request.mode == "sequential";
-  const std::size_t jobs = sequential ? 1
-                           : request.jobs ? request.jobs
-                                          : static_cast<std::size_t>(platform::host_info().cpus);
+  auto prepared = prepare(request);
+  if (!prepared) return prepared.error();
+  Workflow* workflow = &prepared->workflow;
+  const bool sequential = prepared->sequential;
+  const std::size_t jobs = prepared->jobs;
   std::vector<double> priority(workflow->tasks.size(), 0.0);
   if (!sequential) {
-    priority = critical_path_priorities(workflow->deps, expected_durations(*workflow, history));
+    priority = critical_path_priorities(workflow->deps, prepared->expected_s);
   }
 
   const std::string run_id = request.run_id.empty()
