@@ -7,8 +7,7 @@
 
 namespace flowbench {
 
-LocalRunner::LocalRunner(LocalRunnerOptions options)
-    : options_(options), signals_(io_, SIGCHLD, SIGINT, SIGTERM) {
+LocalRunner::LocalRunner(LocalRunnerOptions options) : options_(options) {
   if (options_.jobs == 0) options_.jobs = 1;
 }
 
@@ -94,19 +93,6 @@ SteadyTime LocalRunner::next_wake(SteadyTime until) const {
   return wake;
 }
 
-void LocalRunner::wait_for_signal(SteadyTime until) {
-  if (!signal_wait_armed_) {
-    signal_wait_armed_ = true;
-    signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
-      signal_wait_armed_ = false;
-      if (!ec && signal != SIGCHLD) stop_signal_ = signal;
-    });
-  }
-  // A signal that arrives before this call is queued by the signal_set, so none is missed.
-  io_.run_one_until(until);
-  io_.restart();
-}
-
 WaitEvent LocalRunner::wait(SteadyTime until) {
   for (;;) {
     reap_finished();
@@ -115,15 +101,11 @@ WaitEvent LocalRunner::wait(SteadyTime until) {
       finished_.pop_front();
       return outcome;
     }
-    if (stop_signal_) {
-      const int signal = *stop_signal_;
-      stop_signal_.reset();
-      return StopRequested{signal};
-    }
+    if (auto signal = signals_.take_stop()) return StopRequested{*signal};
     const SteadyTime now = std::chrono::steady_clock::now();
     enforce_deadlines(now);
     if (now >= until) return Tick{};
-    wait_for_signal(next_wake(until));
+    signals_.wait_until(next_wake(until));
   }
 }
 
@@ -139,13 +121,12 @@ std::vector<TaskOutcome> LocalRunner::stop_all() {
   for (;;) {
     reap_finished();
     if (children_.empty()) break;
-    if (stop_signal_) {
+    if (signals_.take_stop()) {
       // Asked again while stopping: no more grace.
-      stop_signal_.reset();
       for (auto& child : children_) child.kill_at = std::chrono::steady_clock::now();
     }
     enforce_deadlines(std::chrono::steady_clock::now());
-    wait_for_signal(next_wake(std::chrono::steady_clock::now() + std::chrono::seconds(1)));
+    signals_.wait_until(next_wake(std::chrono::steady_clock::now() + std::chrono::seconds(1)));
   }
   std::vector<TaskOutcome> outcomes(std::make_move_iterator(finished_.begin()),
                                     std::make_move_iterator(finished_.end()));

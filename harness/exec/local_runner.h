@@ -7,10 +7,8 @@
 #include <optional>
 #include <vector>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
-
 #include "exec/runner.h"
+#include "platform/signals.h"
 
 namespace flowbench {
 
@@ -49,14 +47,9 @@ class LocalRunner : public Runner {
   void reap_finished();
   void enforce_deadlines(SteadyTime now);
   SteadyTime next_wake(SteadyTime until) const;
-  // Waits for a signal or `until`; a SIGINT/SIGTERM is kept in stop_signal_.
-  void wait_for_signal(SteadyTime until);
 
   LocalRunnerOptions options_;
-  boost::asio::io_context io_;
-  boost::asio::signal_set signals_;
-  bool signal_wait_armed_ = false;
-  std::optional<int> stop_signal_;
+  platform::SignalWaiter signals_{true};  // a child's end wakes the wait too
   std::vector<Child> children_;
   std::deque<TaskOutcome> finished_;
 };

@@ -74,8 +74,7 @@ SlurmRunner::SlurmRunner(const Workflow& workflow, RunPaths paths, SlurmRunnerOp
       sbatch_(std::move(sbatch)),
       squeue_(std::move(squeue)),
       scancel_(std::move(scancel)),
-      jobs_(workflow.tasks.size()),
-      signals_(io_, SIGINT, SIGTERM) {}
+      jobs_(workflow.tasks.size()) {}
 
 SlurmRunner::~SlurmRunner() {
   // Never leave jobs of this run queued or running, whatever path led here.
@@ -389,18 +388,6 @@ void SlurmRunner::cancel_not_started(const std::vector<std::size_t>& tasks) {
   scancel(cancel, true);
 }
 
-void SlurmRunner::wait_for_signal(SteadyTime until) {
-  if (!signal_wait_armed_) {
-    signal_wait_armed_ = true;
-    signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
-      signal_wait_armed_ = false;
-      if (!ec) stop_signal_ = signal;
-    });
-  }
-  io_.run_one_until(until);
-  io_.restart();
-}
-
 WaitEvent SlurmRunner::wait(SteadyTime until) {
   for (;;) {
     if (!events_.empty()) {
@@ -409,9 +396,8 @@ WaitEvent SlurmRunner::wait(SteadyTime until) {
       if (std::holds_alternative<TaskOutcome>(event)) --outstanding_;
       return event;
     }
-    if (stop_signal_) {
-      const int signal = *stop_signal_;
-      stop_signal_.reset();
+    if (auto stop = signals_.take_stop()) {
+      const int signal = *stop;
       return StopRequested{signal};
     }
     const SteadyTime now = std::chrono::steady_clock::now();
@@ -425,7 +411,7 @@ WaitEvent SlurmRunner::wait(SteadyTime until) {
     }
     if (!events_.empty()) continue;
     if (now >= until) return Tick{};
-    wait_for_signal(std::min({until, next_file_poll_, next_queue_poll_}));
+    signals_.wait_until(std::min({until, next_file_poll_, next_queue_poll_}));
   }
 }
 
@@ -443,15 +429,14 @@ std::vector<TaskOutcome> SlurmRunner::stop_all() {
       next_queue_poll_ = now + std::chrono::milliseconds(200);
       poll_queue(now);
     }
-    if (stop_signal_ && !killed) {
+    if (signals_.take_stop() && !killed) {
       // Asked again while stopping: no more grace.
-      stop_signal_.reset();
       killed = true;
       std::vector<std::string> args{"--signal=KILL"};
       for (Job* job : active_jobs()) args.push_back(job->id);
       (void)run_command(scancel_, args);
     }
-    wait_for_signal(std::min(deadline, now + options_.file_poll));
+    signals_.wait_until(std::min(deadline, now + options_.file_poll));
   }
   for (Job* job : active_jobs()) {
     finish(*job, bare_outcome(*job, job->start_reported ? Ending{Interrupted{SIGKILL}} : Ending{NotStarted{}}));
@@ -479,8 +464,7 @@ Status SlurmRunner::write_job_table() {
       if (it != states.end() && !slurm::is_final_state(it->second.state)) settled = false;
     }
     if (settled) break;
-    io_.run_one_for(std::chrono::milliseconds(100));
-    io_.restart();
+    signals_.wait_until(std::chrono::steady_clock::now() + std::chrono::milliseconds(100));
   }
   json rows = json::array();
   for (const auto& job : jobs_) {

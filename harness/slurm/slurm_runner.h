@@ -14,11 +14,9 @@
 #include <string>
 #include <vector>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
-
 #include "exec/runner.h"
 #include "model/workflow.h"
+#include "platform/signals.h"
 #include "record/run_folder.h"
 #include "slurm/sbatch.h"
 
@@ -88,7 +86,6 @@ class SlurmRunner : public Runner {
   Expected<std::pair<int, std::string>> run_command(const std::filesystem::path& program,
                                                     const std::vector<std::string>& args);
   void scancel(const std::vector<Job*>& jobs, bool pending_only);
-  void wait_for_signal(SteadyTime until);
   std::vector<Job*> active_jobs();
 
   const Workflow& workflow_;
@@ -101,10 +98,7 @@ class SlurmRunner : public Runner {
   SteadyTime next_file_poll_{};
   SteadyTime next_queue_poll_{};
   std::optional<SteadyTime> controller_silent_since_;
-  boost::asio::io_context io_;
-  boost::asio::signal_set signals_;
-  bool signal_wait_armed_ = false;
-  std::optional<int> stop_signal_;
+  platform::SignalWaiter signals_{false};
   int command_count_ = 0;
 };
 
