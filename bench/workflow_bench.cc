@@ -63,7 +63,7 @@ fs::path workspace(const std::string& name) {
 RunRequest request_for(const fs::path& spec, const std::string& mode) {
   RunRequest r;
   r.spec = spec;
-  r.mode = mode;
+  r.mode = mode == "parallel" ? RunMode::kParallel : RunMode::kSequential;
   r.jobs = mode == "parallel" ? 4 : 1;
   r.time_scale = setup().time_scale;
   r.progress = ProgressStyle::kNone;

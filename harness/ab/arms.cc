@@ -10,7 +10,6 @@
 #include "exec/local_runner.h"
 #include "model/spec_loader.h"
 #include "platform/posix.h"
-#include "app/local_run.h"
 #include "util/time_format.h"
 
 namespace flowbench {
@@ -86,7 +85,7 @@ Expected<Measured> run_benchmark(const AbPlan& plan, const Arm& arm, std::size_t
 Expected<Measured> run_spec(const AbPlan& plan, const Arm& arm, std::size_t round) {
   RunRequest request;
   request.spec = arm.spec;
-  request.out = plan.out / arm.name / (plan.variant.empty() ? plan.mode : plan.variant);
+  request.out = plan.out / arm.name / (plan.variant.empty() ? std::string(mode_name(plan.mode)) : plan.variant);
   request.run_id = round_name(round);
   request.mode = plan.mode;
   request.jobs = plan.jobs;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "app/local_run.h"
 #include "gate/measurements.h"
 #include "util/expected.h"
 
@@ -32,7 +33,7 @@ struct AbPlan {
   std::uint64_t seed = 1;                 // of the random order
   std::filesystem::path out;              // <out>/a and <out>/b hold each arm's runs or JSON
   std::string filter;                     // benchmark binaries: --benchmark_filter
-  std::string mode = "sequential";        // spec arms: how the workflow runs
+  RunMode mode = RunMode::kSequential;    // spec arms: how the workflow runs
   std::size_t jobs = 0;
   double time_scale = 1.0;
   std::string variant;                    // spec arms: the variant name of the runs ("" = mode)

@@ -37,6 +37,10 @@ std::vector<double> expected_durations(const Workflow& workflow,
 
 }  // namespace
 
+const char* mode_name(RunMode mode) { return mode == RunMode::kSequential ? "sequential" : "parallel"; }
+
+const char* executor_name(Executor executor) { return executor == Executor::kSlurm ? "slurm" : "local"; }
+
 Expected<std::map<std::string, double>> load_history(const fs::path& run_folder) {
   const fs::path profiles = run_folder / "profiles";
   if (!fs::is_directory(profiles)) {
@@ -74,9 +78,6 @@ struct Prepared {
 };
 
 Expected<Prepared> prepare(const RunRequest& request) {
-  if (request.mode != "sequential" && request.mode != "parallel") {
-    return Error{"--mode " + request.mode + ": unknown mode; fix: use sequential or parallel"};
-  }
   LoadOptions load_options;
   load_options.handler_dirs = request.handler_dirs;
   auto workflow = load_workflow(request.spec, load_options);
@@ -92,7 +93,7 @@ Expected<Prepared> prepare(const RunRequest& request) {
     history = std::move(*loaded);
   }
   Prepared prepared;
-  prepared.sequential = request.mode == "sequential";
+  prepared.sequential = request.mode == RunMode::kSequential;
   prepared.jobs = prepared.sequential ? 1
                   : request.jobs      ? request.jobs
                                       : static_cast<std::size_t>(platform::host_info().cpus);
@@ -112,11 +113,8 @@ Expected<DryRunReport> dry_run(const RunRequest& request) {
 
 Expected<RunReport> run_workflow(const RunRequest& request, std::ostream& progress_out,
                                  std::ostream& events_out) {
-  const bool slurm = request.executor == "slurm";
-  if (!slurm && request.executor != "local") {
-    return Error{"--executor " + request.executor + ": unknown executor; fix: use local or slurm"};
-  }
-  if (slurm && request.mode == "sequential") {
+  const bool slurm = request.executor == Executor::kSlurm;
+  if (slurm && request.mode == RunMode::kSequential) {
     return Error{"--executor slurm runs tasks as the graph allows (Slurm orders them); fix: drop "
                  "--mode sequential, or use --executor local for a sequential baseline"};
   }
@@ -140,7 +138,7 @@ Expected<RunReport> run_workflow(const RunRequest& request, std::ostream& progre
   }
 
   const std::string run_id = request.run_id.empty()
-                                 ? compact_stamp(std::chrono::system_clock::now()) + "-" + request.mode
+                                 ? compact_stamp(std::chrono::system_clock::now()) + "-" + mode_name(request.mode)
                                  : request.run_id;
   auto paths = create_run_folder(request.out, run_id);
   if (!paths) return paths.error();
@@ -158,7 +156,7 @@ Expected<RunReport> run_workflow(const RunRequest& request, std::ostream& progre
                          {"qos", request.cluster.qos},
                          {"sbatch_args", request.cluster.sbatch_args}};
   }
-  settings.mode = request.mode;
+  settings.mode = mode_name(request.mode);
   settings.jobs = jobs;
   settings.time_scale = request.time_scale;
   settings.keep_going = request.keep_going;

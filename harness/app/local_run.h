@@ -18,11 +18,24 @@ namespace flowbench {
 
 enum class ProgressStyle { kAuto, kStatusLine, kLines, kNone };
 
+// How a run orders its tasks.
+enum class RunMode {
+  kSequential,  // one at a time, in the spec's order
+  kParallel,    // by dependencies, -j at once, longest remaining path first
+};
+// Where tasks run.
+enum class Executor {
+  kLocal,  // processes on this machine
+  kSlurm,  // one batch job per task, dependencies as afterok
+};
+const char* mode_name(RunMode mode);              // "sequential", "parallel"
+const char* executor_name(Executor executor);     // "local", "slurm"
+
 struct RunRequest {
   std::filesystem::path spec;
   std::filesystem::path out = ".flowbench/runs";
   std::string run_id;                 // empty: <timestamp>-<mode>
-  std::string mode = "parallel";      // sequential | parallel
+  RunMode mode = RunMode::kParallel;
   std::size_t jobs = 0;               // 0: number of cores (parallel), 1 (sequential)
   double time_scale = 1.0;
   std::filesystem::path history;      // a previous run folder, for expected durations
@@ -36,7 +49,7 @@ struct RunRequest {
   bool cache_read_only = false;       // restore hits, store nothing
   std::vector<std::filesystem::path> handler_dirs;  // searched first for programs
   std::vector<std::string> only;      // run just these task ids (their other dependencies count as done)
-  std::string executor = "local";     // local | slurm
+  Executor executor = Executor::kLocal;
   slurm::ClusterOptions cluster;      // with slurm: partition, account, QoS, extra sbatch arguments
   std::filesystem::path flowbench;    // with slurm: the binary jobs run (default: this one)
 };

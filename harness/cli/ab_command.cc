@@ -66,7 +66,7 @@ Expected<AbPlan> plan_from(const AbCommand& c, const Budgets& budgets) {
   plan.rounds = c.reps;
   plan.order = c.order == "alternate" ? RoundOrder::kAlternate : RoundOrder::kRandom;
   plan.seed = c.seed;
-  plan.mode = c.mode;
+  plan.mode = c.mode == "parallel" ? RunMode::kParallel : RunMode::kSequential;
   plan.jobs = c.jobs;
   plan.time_scale = c.time_scale > 0 ? c.time_scale : budgets.time_scale.value_or(1.0);
   plan.variant = c.variant;

@@ -54,7 +54,7 @@ Expected<NoiseFile> measure_noise(const CalibrateCommand& c, const Budgets* budg
   plan.b.name = "b";
   plan.rounds = c.reps;
   plan.seed = c.seed;
-  plan.mode = c.mode;
+  plan.mode = c.mode == "parallel" ? RunMode::kParallel : RunMode::kSequential;
   plan.jobs = c.jobs;
   plan.time_scale = c.time_scale > 0 ? c.time_scale : (budgets && budgets->time_scale ? *budgets->time_scale : 1.0);
   plan.variant = c.variant;

@@ -21,12 +21,14 @@ struct RunCommand {
   std::size_t instances = 0;
   bool dry_run = false;
   bool json = false;
+  std::string mode = "parallel";   // as typed; checked by the parser, then typed
+  std::string executor = "local";
 };
 
 void add_run_options(CLI::App& run, RunCommand& command) {
   RunRequest& request = command.request;
   run.add_option("spec", request.spec, "Workflow spec (JSON, schema flowbench.workflow/1)")->required();
-  run.add_option("--mode", request.mode,
+  run.add_option("--mode", command.mode,
                  "sequential: one task at a time in the spec's order; parallel: by dependencies")
       ->check(CLI::IsMember({"sequential", "parallel"}))
       ->capture_default_str();
@@ -73,7 +75,7 @@ void add_run_options(CLI::App& run, RunCommand& command) {
   run.add_flag("--cache-read-only", request.cache_read_only, "Restore hits but store nothing");
 
   auto* slurm = "Slurm (with --executor slurm)";
-  run.add_option("--executor", request.executor,
+  run.add_option("--executor", command.executor,
                  "local: processes on this machine; slurm: one batch job per task, dependencies as "
                  "afterok, so Slurm orders the graph (the run folder must be on a file system the nodes see)")
       ->check(CLI::IsMember({"local", "slurm"}))
@@ -143,7 +145,8 @@ int do_dry_run(const RunRequest& request, bool json) {
     return 0;
   }
   std::cout << "dry run of " << report->workflow.name << ": " << report->workflow.tasks.size() << " tasks, "
-            << request.mode << (request.mode == "parallel" ? " -j " + std::to_string(report->dry.jobs) : "")
+            << mode_name(request.mode)
+            << (request.mode == RunMode::kParallel ? " -j " + std::to_string(report->dry.jobs) : "")
             << ", expected durations from "
             << (request.history.empty() ? std::string("expected_s (else 1 s)") : request.history.string())
             << "; every program resolves\n\n";
@@ -159,6 +162,8 @@ int do_run(RunCommand& command) {
                      : progress == "none"  ? ProgressStyle::kNone
                                            : ProgressStyle::kAuto;
   request.handler_dirs = handler_dirs();
+  request.mode = command.mode == "sequential" ? RunMode::kSequential : RunMode::kParallel;
+  request.executor = command.executor == "slurm" ? Executor::kSlurm : Executor::kLocal;
   if (command.dry_run) return do_dry_run(request, command.json);
   if (command.instances > 0) return do_instances(request, command.instances);
   auto report = run_workflow(request, std::cerr, std::cout);
