@@ -141,12 +141,13 @@ TEST_F(SlurmTest, SameAnalysisAndGateVerdictsAsALocalRun) {
                              "-j", "2", "--out", "runs", "--run-id", executor, "-q"});
     ASSERT_EQ(result.exit_code, 0) << executor << ": " << result.err;
   }
-  // Task 8 under 20 model-minutes and quality >= 95% are met, a 60-minute makespan is not:
+  // Task 8 under 60 model-minutes (far from its 11-14, so a sanitizer build or a loaded machine
+  // cannot tip it) and quality >= 95% are met, a 60-minute makespan is not:
   // the same three verdicts either way.
   testing::write_text(dir_.path() / "budgets.json", R"({
     "schema": "flowbench.budgets/1", "name": "slurm-vs-local", "time_scale": 0.001,
     "targets": [
-      {"name": "task8", "variant": "run", "metric": "task:8", "max_s": 1200},
+      {"name": "task8", "variant": "run", "metric": "task:8", "max_s": 3600},
       {"name": "quality", "variant": "run", "metric": "quality", "min": 0.95},
       {"name": "makespan-60-min", "variant": "run", "metric": "makespan", "max_s": 3600}]})");
   std::map<std::string, json> verdicts, summaries;
