@@ -223,11 +223,13 @@ TEST_F(CliRunTest, HistoryFeedsExpectedDurationsAndIsRecorded) {
                           "--history", run_dir("first").string()});
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(read_json(run_dir("second") / "run.json")["context"]["history"], run_dir("first").string());
-  // A truncated profile in the history is refused with its name.
-  testing::write_text(run_dir("first") / "profiles" / "task-1-profile.json", "{\"task_id\": 1, \"dura");
+  // A truncated record in the history is refused with its name (the history is read as
+  // analysis reads a run: records.jsonl, else profiles/).
+  testing::write_text(run_dir("first") / "records.jsonl", "{\"task_id\": 1, \"dura");
   auto bad = flowbench({"run", "spec.json", "--out", "runs", "-q", "--history", run_dir("first").string()});
   EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_NE(bad.err.find("task-1-profile.json"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("--history " + run_dir("first").string() + ": "), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("records.jsonl"), std::string::npos) << bad.err;
 }
 
 TEST_F(CliRunTest, SameRunIdGetsANewFolderInsteadOfMixingRuns) {

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <map>
 
+#include "analyze/run_data.h"
 #include "cache/run_cache.h"
 #include "exec/local_runner.h"
 #include "model/spec_loader.h"
@@ -14,7 +15,6 @@
 #include "schedule/scheduler.h"
 #include "schedule/task_launch.h"
 #include "slurm/slurm_runner.h"
-#include "platform/atomic_file.h"
 
 namespace flowbench {
 namespace fs = std::filesystem;
@@ -42,26 +42,14 @@ const char* mode_name(RunMode mode) { return mode == RunMode::kSequential ? "seq
 const char* executor_name(Executor executor) { return executor == Executor::kSlurm ? "slurm" : "local"; }
 
 Expected<std::map<std::string, double>> load_history(const fs::path& run_folder) {
-  const fs::path profiles = run_folder / "profiles";
-  if (!fs::is_directory(profiles)) {
-    return Error{"--history " + run_folder.string() +
-                 ": no profiles/ folder there; fix: give a run folder written by flowbench run"};
-  }
+  // Read as analysis reads a run (records.jsonl, else profiles/), so both agree on it.
+  auto run = load_run(run_folder);
+  if (!run) return Error{"--history " + run_folder.string() + ": " + run.error().message};
   std::map<std::string, double> history;
-  for (const auto& entry : fs::directory_iterator(profiles)) {
-    const std::string file = entry.path().filename().string();
-    if (entry.path().extension() != ".json" || file.front() == '.') continue;
-    auto text = read_file(entry.path());
-    if (!text) return text.error();
-    json parsed = json::parse(*text, nullptr, false);
-    if (parsed.is_discarded()) {
-      return Error{entry.path().string() + ": not valid JSON (truncated?); fix: rerun that run or drop --history"};
-    }
-    auto profile = profile_from_json(parsed, entry.path().string());
-    if (!profile) return profile.error();
-    if (profile->status != TaskStatus::kOk) continue;
-    const double scale = profile->time_scale > 0 ? profile->time_scale : 1.0;
-    history[profile->id] = profile->duration_ms / 1000.0 / scale;
+  for (const auto& task : run->tasks) {
+    if (!task.profile || task.profile->status != TaskStatus::kOk) continue;
+    const double scale = task.profile->time_scale > 0 ? task.profile->time_scale : 1.0;
+    history[task.profile->id] = task.profile->duration_ms / 1000.0 / scale;
   }
   return history;
 }
