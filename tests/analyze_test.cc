@@ -5,6 +5,8 @@
 #include "analyze/run_data.h"
 #include "analyze/series.h"
 #include "analyze/summary.h"
+#include "report/analysis_report.h"
+#include "report/series_report.h"
 #include "support/command.h"
 
 namespace flowbench {

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <optional>
-#include <ostream>
 #include <string>
 #include <vector>
 
@@ -46,8 +45,5 @@ std::vector<Change> compare_runs(const std::vector<RunRecord>& before, const std
 nlohmann::ordered_json stats_json(const std::vector<TaskStats>& stats, double display_scale);
 nlohmann::ordered_json changes_json(const std::vector<Change>& changes, const CompareOptions& options,
                                     double display_scale);
-void print_stats(std::ostream& out, const std::vector<TaskStats>& stats, std::size_t runs, double display_scale);
-void print_changes(std::ostream& out, const std::vector<Change>& changes, const CompareOptions& options,
-                   double display_scale);
 
 }  // namespace flowbench

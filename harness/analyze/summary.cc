@@ -15,10 +15,6 @@ namespace {
 
 double duration_of(const TaskRecord& task) { return task.profile ? task.profile->duration_ms : 0.0; }
 
-
-// A duration in display units: ms measured / scale.
-std::string shown(double ms, double scale) { return duration_text(ms / 1000.0 / scale); }
-
 }  // namespace
 
 Expected<WhatIf> parse_what_if(const std::string& text) {
@@ -187,110 +183,6 @@ ordered_json summary_json(const RunAnalysis& a, double display_scale) {
                       {"total_duration_ms", a.what_if_total_ms}};
   }
   return out;
-}
-
-namespace {
-
-constexpr std::size_t kPrintedSets = 10;
-constexpr std::size_t kPrintedBreakdowns = 10;
-constexpr std::size_t kListedIds = 8;
-
-// "a, b, c, ... and 97 more" for long lists.
-std::string short_list(const std::vector<std::string>& ids) {
-  if (ids.size() <= kListedIds) return join(ids, ", ");
-  std::vector<std::string> head(ids.begin(), ids.begin() + kListedIds);
-  std::string text = join(head, ", ");
-  text += " ... and ";
-  text += std::to_string(ids.size() - kListedIds);
-  text += " more";
-  return text;
-}
-
-}  // namespace
-
-void print_analysis(std::ostream& out, const RunAnalysis& a, double scale) {
-  const RunRecord& run = *a.run;
-  const std::string rule(70, '=');
-  const std::string thin(70, '-');
-  char line[256];
-  out << rule << "\nRUN ANALYSIS: " << run.run_id << " (" << run.workflow << ", " << run.status << ")\n" << rule << "\n";
-  if (scale != 1.0) out << "Model units: measured time / " << scale << "\n";
-  out << "Total Duration: " << shown(a.total_ms, scale) << " (sum of " << a.task_count << " tasks)\n";
-  std::snprintf(line, sizeof line, "%.2f", a.parallelism);
-  out << "Makespan:       " << shown(a.makespan_ms, scale) << " (parallelism " << line << ")\n\nTOP 10 SLOWEST TASKS:\n"
-      << thin << "\n";
-  std::snprintf(line, sizeof line, "%-5s %-6s %-26s %12s %10s  %s\n", "Rank", "Task", "Name", "Duration", "% Total", "Class");
-  out << line << thin << "\n";
-  for (std::size_t rank = 0; rank < a.by_duration.size() && rank < 10; ++rank) {
-    const TaskRecord& task = run.tasks[a.by_duration[rank]];
-    const double pct = a.total_ms > 0 ? task.profile->duration_ms / a.total_ms * 100 : 0;
-    std::snprintf(line, sizeof line, "%-5zu %-6s %-26.26s %12s %9.1f%%  %s\n", rank + 1, task.id.c_str(),
-                  task.name.c_str(), shown(task.profile->duration_ms, scale).c_str(), pct,
-                  pct > 10 ? "CRITICAL" : pct > 5 ? "Major" : "Normal");
-    out << line;
-  }
-  out << "\nRECOMMENDATIONS (from the graph):\n" << thin << "\n";
-  out << "Critical path: " << join(a.path.tasks, " -> ") << " = " << shown(a.path.length_ms, scale) << "\n";
-  out << "Makespan lower bound max(critical path, work / workers):";
-  for (const auto& [workers, ms] : a.lower_bounds) out << "  " << workers << ": " << shown(ms, scale);
-  out << "\nMeasured makespan: " << shown(a.makespan_ms, scale);
-  if (!a.lower_bounds.empty()) {
-    const double bound = a.lower_bounds.back().second;
-    if (bound > 0) {
-      std::snprintf(line, sizeof line, " (%.1f%% above the unlimited-workers bound)\n", (a.makespan_ms / bound - 1) * 100);
-      out << line;
-    } else {
-      out << "\n";
-    }
-  }
-  std::snprintf(line, sizeof line, "%+.1f%%", a.bound_at_workers_ms > 0 ? (a.makespan_ms / a.bound_at_workers_ms - 1) * 100 : 0.0);
-  out << "With this run's " << a.workers << " worker(s) the bound is " << shown(a.bound_at_workers_ms, scale)
-      << ": measured " << line << "\n";
-  if (a.expected_path) {
-    out << "From the spec's expected durations: critical path " << join(a.expected_path->tasks, " -> ") << " = "
-        << shown(a.expected_path->length_ms, scale) << "; work " << shown(a.expected_total_ms, scale) << "; bound at "
-        << a.workers << " worker(s) " << shown(a.expected_bound_at_workers_ms, scale) << "\n";
-  }
-  // Large graphs have thousands of sets: the ten that save most are printed, all are in summary.json.
-  std::vector<const SiblingSet*> sets;
-  for (const auto& s : a.siblings) sets.push_back(&s);
-  std::stable_sort(sets.begin(), sets.end(), [](const SiblingSet* l, const SiblingSet* r) {
-    return l->sequential_ms - l->parallel_ms > r->sequential_ms - r->parallel_ms;
-  });
-  if (sets.size() > kPrintedSets) {
-    out << sets.size() << " sets of tasks wait for the same tasks; the " << kPrintedSets
-        << " that save most (all in summary.json):\n";
-    sets.resize(kPrintedSets);
-  }
-  for (const SiblingSet* set : sets) {
-    const SiblingSet& s = *set;
-    out << "Tasks " << short_list(s.tasks) << " wait only for " << (s.after.empty() ? "nothing" : short_list(s.after))
-        << ": in parallel they take " << shown(s.parallel_ms, scale) << " instead of " << shown(s.sequential_ms, scale)
-        << " (saves " << shown(s.sequential_ms - s.parallel_ms, scale) << ")\n";
-  }
-  if (a.what_if_path) {
-    out << "What if";
-    for (const auto& w : a.what_ifs) out << " task " << w.id << " took " << w.seconds << " s";
-    out << ": critical path " << join(a.what_if_path->tasks, " -> ") << " = " << shown(a.what_if_path->length_ms, scale)
-        << "; sequential total " << shown(a.what_if_total_ms, scale) << "\n";
-  }
-  // Sub-operations of the slowest tasks that report them (every task's are in its profile).
-  std::size_t shown_ops = 0;
-  for (std::size_t index : a.by_duration) {
-    const TaskRecord& task = run.tasks[index];
-    if (!task.profile || task.profile->ops.empty()) continue;
-    if (++shown_ops > kPrintedBreakdowns) break;
-    double ops_total = 0;
-    for (const auto& op : task.profile->ops) ops_total += op.duration_ms;
-    out << "\nTask " << task.id << " (" << task.name << ") breakdown:\n";
-    for (const auto& op : task.profile->ops) {
-      std::snprintf(line, sizeof line, "  %-24s %10.1f ms %6.1f%%\n", op.name.c_str(), op.duration_ms,
-                    ops_total > 0 ? op.duration_ms / ops_total * 100 : 0);
-      out << line;
-    }
-    std::snprintf(line, sizeof line, "  %-24s %10.1f ms\n", "TOTAL", ops_total);
-    out << line;
-  }
 }
 
 }  // namespace flowbench

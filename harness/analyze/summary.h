@@ -2,7 +2,6 @@
 #pragma once
 
 #include <optional>
-#include <ostream>
 #include <string>
 #include <vector>
 
@@ -67,9 +66,5 @@ Expected<RunAnalysis> analyze_run(const RunRecord& run, const std::vector<WhatIf
 
 // summary.json: the plan's keys first (same values as its script), then flowbench's.
 nlohmann::ordered_json summary_json(const RunAnalysis& analysis, double display_scale);
-
-// The plan's report, computed: totals, top 10 with share and class, the critical path,
-// lower bounds, sibling sets, what-ifs, and every task's sub-operation breakdown.
-void print_analysis(std::ostream& out, const RunAnalysis& analysis, double display_scale);
 
 }  // namespace flowbench

@@ -5,6 +5,8 @@
 #include "analyze/series.h"
 #include "analyze/summary.h"
 #include "cli/cli_common.h"
+#include "report/analysis_report.h"
+#include "report/series_report.h"
 
 namespace flowbench::cli {
 namespace fs = std::filesystem;
