@@ -54,6 +54,38 @@ void remove_stale_staging(const fs::path& out) {
 
 }  // namespace
 
+namespace {
+
+// The manifest of this build, the units' checks in `cases`, and the counts in `s`.
+Manifest tally(const std::vector<Unit>& units, const std::vector<GeneratedFile>& files, Summary& s,
+               std::vector<CheckCase>& cases) {
+  Manifest manifest;
+  for (const auto& file : files) manifest.files[file.path] = text_digest(file.content);
+  for (const auto& unit : units) {
+    ++s.units;
+    s.reused += unit.reused;
+    s.compiled += !unit.reused;
+    s.compile_errors += !unit.record.compiled;
+    manifest.units[files[unit.file].path] = unit.record;
+    cases.insert(cases.end(), unit.record.checks.begin(), unit.record.checks.end());
+  }
+  for (const auto& c : cases) s.checks_passed += c.passed;
+  s.checks = static_cast<int>(cases.size());
+  return manifest;
+}
+
+void print_summary(std::ostream& out, const Summary& s, std::size_t patterns, std::size_t files) {
+  char quality[128];
+  std::snprintf(quality, sizeof quality, "quality: %d/%d checks passed (%.1f%%)", s.checks_passed, s.checks,
+                s.checks ? 100.0 * s.checks_passed / s.checks : 100.0);
+  out << "codegen: " << patterns << " patterns, " << files << " files; units compiled " << s.compiled << ", reused "
+      << s.reused << "; templates rendered " << s.render.rendered << ", cached " << s.render.from_cache
+      << "; files written " << s.write.written << ", unchanged " << s.write.unchanged << "\n"
+      << quality << std::endl;
+}
+
+}  // namespace
+
 int run_codegen(const Options& options, std::ostream& out, std::ostream& err, Summary* summary) {
   Summary local;
   Summary& s = summary ? *summary : local;
@@ -113,18 +145,7 @@ int run_codegen(const Options& options, std::ostream& out, std::ostream& err, Su
     if (!units[u].reused) units[u].record.checks = unit_checks(units[u], *files, *patterns);
   });
   std::vector<CheckCase> cases;
-  Manifest manifest;
-  for (const auto& file : *files) manifest.files[file.path] = text_digest(file.content);
-  for (const auto& unit : units) {
-    ++s.units;
-    s.reused += unit.reused;
-    s.compiled += !unit.reused;
-    s.compile_errors += !unit.record.compiled;
-    manifest.units[(*files)[unit.file].path] = unit.record;
-    cases.insert(cases.end(), unit.record.checks.begin(), unit.record.checks.end());
-  }
-  for (const auto& c : cases) s.checks_passed += c.passed;
-  s.checks = static_cast<int>(cases.size());
+  const Manifest manifest = tally(units, *files, s, cases);
   clock.done("checks");
 
   std::optional<Manifest> on_disk;
@@ -137,14 +158,7 @@ int run_codegen(const Options& options, std::ostream& out, std::ostream& err, Su
   s.write = *written;
   clock.done("write");
 
-  char quality[128];
-  std::snprintf(quality, sizeof quality, "quality: %d/%d checks passed (%.1f%%)", s.checks_passed, s.checks,
-                s.checks ? 100.0 * s.checks_passed / s.checks : 100.0);
-  out << "codegen: " << patterns->size() << " patterns, " << files->size() << " files; units compiled "
-      << s.compiled << ", reused " << s.reused << "; templates rendered " << s.render.rendered << ", cached "
-      << s.render.from_cache << "; files written " << s.write.written << ", unchanged " << s.write.unchanged
-      << "\n"
-      << quality << std::endl;
+  print_summary(out, s, patterns->size(), files->size());
   for (const auto& unit : units) {
     if (!unit.record.compiled) err << (*files)[unit.file].path << " did not compile:\n" << unit.record.diagnostics;
   }

@@ -52,6 +52,51 @@ Expected<fs::path> unique_folder(const fs::path& out, const std::string& id) {
   return Error{message};
 }
 
+// Runs every instance at once, one thread each, and records what came of it.
+void run_all(const std::vector<RunRequest>& requests, InstancesReport& report, std::ostream& progress_out) {
+  std::mutex lock;
+  std::vector<std::thread> threads;
+  for (std::size_t k = 0; k < requests.size(); ++k) {
+    threads.emplace_back([&, k] {
+      std::ostringstream quiet;
+      auto run = run_workflow(requests[k], quiet, quiet);
+      std::lock_guard<std::mutex> guard(lock);
+      InstanceResult& result = report.instances[k];
+      if (run) {
+        result.report = std::move(*run);
+        progress_out << "  instance " << result.run_id << ": " << run_status_name(result.report->end.status) << " in "
+                     << std::chrono::duration<double>(result.report->end.makespan).count() << " s\n";
+      } else {
+        result.error = run.error().message;
+        progress_out << "  instance " << result.run_id << ": did not start: " << result.error << "\n";
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+}
+
+// instances.json's list; sets the report's all_complete and signal.
+nlohmann::ordered_json instance_entries(InstancesReport& report) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  report.all_complete = true;
+  for (const auto& result : report.instances) {
+    nlohmann::ordered_json entry = {{"run", result.run_id}, {"workspace", result.workspace.string()}};
+    if (result.report) {
+      const RunEnd& end = result.report->end;
+      entry["status"] = run_status_name(end.status);
+      entry["makespan_ms"] = std::chrono::duration<double, std::milli>(end.makespan).count();
+      if (end.signal) report.signal = end.signal;
+      report.all_complete = report.all_complete && end.status == RunStatus::kComplete;
+    } else {
+      entry["status"] = "not started";
+      entry["error"] = result.error;
+      report.all_complete = false;
+    }
+    list.push_back(std::move(entry));
+  }
+  return list;
+}
+
 }  // namespace
 
 Expected<InstancesReport> run_instances(const RunRequest& request, std::size_t count, std::ostream& progress_out) {
@@ -97,45 +142,11 @@ Expected<InstancesReport> run_instances(const RunRequest& request, std::size_t c
 
   progress_out << "running " << count << " instances of " << workflow->name << " at once in " << report.root.string()
                << "\n";
-  std::mutex lock;
   const auto started = std::chrono::system_clock::now();
-  std::vector<std::thread> threads;
-  for (std::size_t k = 0; k < count; ++k) {
-    threads.emplace_back([&, k] {
-      std::ostringstream quiet;
-      auto run = run_workflow(requests[k], quiet, quiet);
-      std::lock_guard<std::mutex> guard(lock);
-      InstanceResult& result = report.instances[k];
-      if (run) {
-        result.report = std::move(*run);
-        progress_out << "  instance " << result.run_id << ": " << run_status_name(result.report->end.status) << " in "
-                     << std::chrono::duration<double>(result.report->end.makespan).count() << " s\n";
-      } else {
-        result.error = run.error().message;
-        progress_out << "  instance " << result.run_id << ": did not start: " << result.error << "\n";
-      }
-    });
-  }
-  for (auto& thread : threads) thread.join();
+  run_all(requests, report, progress_out);
   const auto ended = std::chrono::system_clock::now();
 
-  nlohmann::ordered_json list = nlohmann::ordered_json::array();
-  report.all_complete = true;
-  for (const auto& result : report.instances) {
-    nlohmann::ordered_json entry = {{"run", result.run_id}, {"workspace", result.workspace.string()}};
-    if (result.report) {
-      const RunEnd& end = result.report->end;
-      entry["status"] = run_status_name(end.status);
-      entry["makespan_ms"] = std::chrono::duration<double, std::milli>(end.makespan).count();
-      if (end.signal) report.signal = end.signal;
-      report.all_complete = report.all_complete && end.status == RunStatus::kComplete;
-    } else {
-      entry["status"] = "not started";
-      entry["error"] = result.error;
-      report.all_complete = false;
-    }
-    list.push_back(std::move(entry));
-  }
+  const nlohmann::ordered_json list = instance_entries(report);
   const nlohmann::ordered_json record = {
       {"schema", "flowbench.instances/1"},
       {"workflow", workflow->name},

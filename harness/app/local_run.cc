@@ -99,8 +99,10 @@ Expected<DryRunReport> dry_run(const RunRequest& request) {
   return DryRunReport{std::move(prepared->workflow), std::move(dry)};
 }
 
-Expected<RunReport> run_workflow(const RunRequest& request, std::ostream& progress_out,
-                                 std::ostream& events_out) {
+namespace {
+
+// What the executor and the options allow together.
+Status check_request(const RunRequest& request) {
   const bool slurm = request.executor == Executor::kSlurm;
   if (slurm && request.mode == RunMode::kSequential) {
     return Error{"--executor slurm runs tasks as the graph allows (Slurm orders them); fix: drop "
@@ -115,6 +117,54 @@ Expected<RunReport> run_workflow(const RunRequest& request, std::ostream& progre
   if (!(request.time_scale > 0)) {
     return Error{"--time-scale must be positive (e.g. 0.001 runs a model minute in 60 ms)"};
   }
+  return ok_status();
+}
+
+// The context run.json records.
+RunSettings run_settings(const RunRequest& request, std::size_t jobs, bool use_cache, const fs::path& cache_dir) {
+  RunSettings settings;
+  settings.cache = !use_cache ? "off" : request.cache_read_only ? "read-only" : "read-write";
+  if (use_cache) settings.cache_dir = cache_dir.string();
+  if (request.executor == Executor::kSlurm) {
+    settings.executor = {{"name", "slurm"},
+                         {"partition", request.cluster.partition},
+                         {"account", request.cluster.account},
+                         {"qos", request.cluster.qos},
+                         {"sbatch_args", request.cluster.sbatch_args}};
+  }
+  settings.mode = mode_name(request.mode);
+  settings.jobs = jobs;
+  settings.time_scale = request.time_scale;
+  settings.keep_going = request.keep_going;
+  settings.history = request.history.string();
+  return settings;
+}
+
+// The runner the request asks for: local processes, or Slurm jobs (then also `*slurm`).
+Expected<std::unique_ptr<Runner>> make_runner(const RunRequest& request, const Workflow& wf, const RunPaths& paths,
+                                              std::size_t jobs, SlurmRunner** slurm) {
+  if (request.executor != Executor::kSlurm) {
+    return std::unique_ptr<Runner>(std::make_unique<LocalRunner>(LocalRunnerOptions{jobs, request.kill_grace}));
+  }
+  SlurmRunnerOptions slurm_options;
+  slurm_options.cluster = request.cluster;
+  slurm_options.flowbench = request.flowbench.empty() ? platform::self_executable() : request.flowbench;
+  slurm_options.spec = wf.spec_path;
+  slurm_options.time_scale = request.time_scale;
+  slurm_options.handler_dirs = request.handler_dirs;
+  slurm_options.kill_grace = request.kill_grace;
+  auto created = SlurmRunner::create(wf, paths, slurm_options);
+  if (!created) return created.error();
+  *slurm = created->get();
+  return std::unique_ptr<Runner>(std::move(*created));
+}
+
+}  // namespace
+
+Expected<RunReport> run_workflow(const RunRequest& request, std::ostream& progress_out,
+                                 std::ostream& events_out) {
+  if (auto checked = check_request(request); !checked) return checked.error();
+  const bool slurm = request.executor == Executor::kSlurm;
   auto prepared = prepare(request);
   if (!prepared) return prepared.error();
   Workflow* workflow = &prepared->workflow;
@@ -134,23 +184,7 @@ Expected<RunReport> run_workflow(const RunRequest& request, std::ostream& progre
   const fs::path cache_dir = request.cache_dir.empty() ? workflow->spec_dir / ".flowbench" / "cache"
                                                       : fs::absolute(request.cache_dir);
   const bool use_cache = !request.no_cache && !slurm;
-  RunSettings settings;
-  settings.cache = !use_cache ? "off" : request.cache_read_only ? "read-only" : "read-write";
-  if (use_cache) settings.cache_dir = cache_dir.string();
-  if (slurm) {
-    settings.executor = {{"name", "slurm"},
-                         {"partition", request.cluster.partition},
-                         {"account", request.cluster.account},
-                         {"qos", request.cluster.qos},
-                         {"sbatch_args", request.cluster.sbatch_args}};
-  }
-  settings.mode = mode_name(request.mode);
-  settings.jobs = jobs;
-  settings.time_scale = request.time_scale;
-  settings.keep_going = request.keep_going;
-  settings.history = request.history.string();
-
-  RunFolderWriter folder_writer(*paths, settings);
+  RunFolderWriter folder_writer(*paths, run_settings(request, jobs, use_cache, cache_dir));
   TraceCollector trace(paths->trace());
   std::vector<RunObserver*> observers{&folder_writer, &trace};
 
@@ -174,26 +208,12 @@ Expected<RunReport> run_workflow(const RunRequest& request, std::ostream& progre
 
   const Workflow& wf = *workflow;
   const RunPaths& run_paths = *paths;
-  std::unique_ptr<Runner> runner;
   SlurmRunner* slurm_runner = nullptr;
-  if (slurm) {
-    SlurmRunnerOptions slurm_options;
-    slurm_options.cluster = request.cluster;
-    slurm_options.flowbench = request.flowbench.empty() ? platform::self_executable() : request.flowbench;
-    slurm_options.spec = wf.spec_path;
-    slurm_options.time_scale = request.time_scale;
-    slurm_options.handler_dirs = request.handler_dirs;
-    slurm_options.kill_grace = request.kill_grace;
-    auto created = SlurmRunner::create(wf, run_paths, slurm_options);
-    if (!created) {
-      std::error_code ec;
-      fs::remove_all(run_paths.root, ec);  // nothing ran: leave no empty run behind
-      return created.error();
-    }
-    slurm_runner = created->get();
-    runner = std::move(*created);
-  } else {
-    runner = std::make_unique<LocalRunner>(LocalRunnerOptions{jobs, request.kill_grace});
+  auto runner = make_runner(request, wf, run_paths, jobs, &slurm_runner);
+  if (!runner) {
+    std::error_code ec;
+    fs::remove_all(run_paths.root, ec);  // nothing ran: leave no empty run behind
+    return runner.error();
   }
   Plan plan(workflow->deps, priority);
   const LaunchSettings launch_settings{request.time_scale, request.handler_dirs, run_paths.root};
@@ -209,7 +229,7 @@ Expected<RunReport> run_workflow(const RunRequest& request, std::ostream& progre
   options.keep_going = request.keep_going;
   options.kill_on_failure = request.kill_on_failure;
   options.time_scale = request.time_scale;
-  Scheduler scheduler(wf, *runner, plan, make_launch, observers, options);
+  Scheduler scheduler(wf, **runner, plan, make_launch, observers, options);
   RunReport report{*paths, scheduler.run()};
   if (slurm_runner) {
     if (auto table = slurm_runner->write_job_table(); !table) {

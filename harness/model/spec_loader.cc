@@ -233,6 +233,24 @@ void resolve_executable(SpecChecker& check, const std::string& path, Task& task)
   }
 }
 
+// The ids a task waits for ("after"), as written.
+void read_after(SpecChecker& check, const json& raw, const std::string& path, Task& task) {
+  if (!raw.contains("after")) return;
+  if (!raw["after"].is_array()) {
+    check.problem(path + "/after", "must be an array of task ids", "write e.g. \"after\": [7]");
+    return;
+  }
+  for (std::size_t i = 0; i < raw["after"].size(); ++i) {
+    const json& dep = raw["after"][i];
+    if (dep.is_string() || dep.is_number_integer()) {
+      task.after.push_back(id_text(dep));
+    } else {
+      check.problem(path + "/after/" + std::to_string(i), "must be a task id, got " + dep.dump(),
+                    "give the id of another task");
+    }
+  }
+}
+
 Task read_task(SpecChecker& check, const json& raw, std::size_t index, const json& defaults,
                const fs::path& default_cwd) {
   const std::string path = "/tasks/" + std::to_string(index);
@@ -261,21 +279,7 @@ Task read_task(SpecChecker& check, const json& raw, std::size_t index, const jso
   }
   task.name = raw.contains("name") && raw["name"].is_string() ? raw["name"].get<std::string>()
                                                                 : task.id;
-  if (raw.contains("after")) {
-    if (!raw["after"].is_array()) {
-      check.problem(path + "/after", "must be an array of task ids", "write e.g. \"after\": [7]");
-    } else {
-      for (std::size_t i = 0; i < raw["after"].size(); ++i) {
-        const json& dep = raw["after"][i];
-        if (dep.is_string() || dep.is_number_integer()) {
-          task.after.push_back(id_text(dep));
-        } else {
-          check.problem(path + "/after/" + std::to_string(i), "must be a task id, got " + dep.dump(),
-                        "give the id of another task");
-        }
-      }
-    }
-  }
+  read_after(check, raw, path, task);
   task.timeout_s = check.timeout(raw, path);
   if (!task.timeout_s) task.timeout_s = check.timeout(defaults, "/defaults");
   if (raw.contains("expected_s")) {

@@ -130,6 +130,32 @@ void choose_report_defaults(ReportInput& input) {
   if (input.phase.empty() && !analysis->siblings.empty()) input.phase = analysis->siblings.front().tasks;
 }
 
+namespace {
+
+// The budgets' verdicts over the report's runs, failing targets explained under the table.
+void write_success_criteria(std::ostream& out, const ReportInput& in) {
+  out << "## Success criteria\n\n";
+  if (in.verdicts.empty()) {
+    out << "No budgets were judged in this report; `flowbench gate` checks a budgets file against the same runs.\n\n";
+  } else {
+    out << "Budgets `" << in.budgets_name << "` over the runs of this report (model units; 95% CI of the median "
+        << "from 6 repetitions, the range below that):\n\n"
+        << "| target | variant | measured | bound | verdict |\n|---|---|---|---|---|\n";
+    for (const auto& v : in.verdicts) {
+      out << "| " << v.target << " | " << v.variant << " | " << v.measured << " | " << v.bound << " | "
+          << (v.state == VerdictState::kMet ? "met" : v.state == VerdictState::kNotMet ? "**not met**" : "**not measured**")
+          << " |\n";
+    }
+    out << "\n";
+    for (const auto& v : in.verdicts) {
+      if (v.state != VerdictState::kMet) out << "- " << v.target << ": " << v.detail << "\n";
+    }
+    out << "\n";
+  }
+}
+
+}  // namespace
+
 void write_completion_report(std::ostream& out, const ReportInput& in) {
   const double scale = in.display_scale;
   const RunRecord& measured = in.after.empty() ? in.before.front() : in.after.front();
@@ -177,24 +203,7 @@ void write_completion_report(std::ostream& out, const ReportInput& in) {
     out << "\n";
   }
 
-  out << "## Success criteria\n\n";
-  if (in.verdicts.empty()) {
-    out << "No budgets were judged in this report; `flowbench gate` checks a budgets file against the same runs.\n\n";
-  } else {
-    out << "Budgets `" << in.budgets_name << "` over the runs of this report (model units; 95% CI of the median "
-        << "from 6 repetitions, the range below that):\n\n"
-        << "| target | variant | measured | bound | verdict |\n|---|---|---|---|---|\n";
-    for (const auto& v : in.verdicts) {
-      out << "| " << v.target << " | " << v.variant << " | " << v.measured << " | " << v.bound << " | "
-          << (v.state == VerdictState::kMet ? "met" : v.state == VerdictState::kNotMet ? "**not met**" : "**not measured**")
-          << " |\n";
-    }
-    out << "\n";
-    for (const auto& v : in.verdicts) {
-      if (v.state != VerdictState::kMet) out << "- " << v.target << ": " << v.detail << "\n";
-    }
-    out << "\n";
-  }
+  write_success_criteria(out, in);
 
   out << "## Critical path\n\n";
   for (const auto* side : {&in.before, &in.after}) {

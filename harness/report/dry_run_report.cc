@@ -1,16 +1,13 @@
 #include "report/dry_run_report.h"
 
-#include <cstdio>
+#include "util/time_format.h"
 
 namespace flowbench {
 
 namespace {
 
-std::string seconds(double s) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.3f", s);
-  return buffer;
-}
+// Model seconds with three decimals, as the rest of flowbench prints them.
+std::string seconds(double s) { return seconds_text(s * 1000); }
 
 }  // namespace
 
