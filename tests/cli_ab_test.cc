@@ -89,6 +89,10 @@ TEST_F(CliAbTest, SpecsWithOtherTaskIdsAreRefused) {
   auto nothing = flowbench({"ab", "--budgets", "budgets.json"});
   EXPECT_EQ(nothing.exit_code, 2);
   EXPECT_NE(nothing.err.find("nothing to measure; fix:"), std::string::npos) << nothing.err;
+  auto env = flowbench({"ab", "--budgets", "budgets.json", "--bench", testing::bin_path("flowbench").string(),
+                        "--b-env", "NOEQUALS"});
+  EXPECT_EQ(env.exit_code, 2);
+  EXPECT_NE(env.err.find("--b-env NOEQUALS: not KEY=VALUE; fix:"), std::string::npos) << env.err;
   auto missing = flowbench({"ab", "--budgets", "budgets.json", "--bench", "no-such-binary"});
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("no-such-binary: not an executable benchmark binary (arm a)"), std::string::npos)

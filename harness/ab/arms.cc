@@ -22,19 +22,14 @@ std::string round_name(std::size_t round) {
   return "round-" + std::string(digits.size() < 3 ? 3 - digits.size() : 0, '0') + digits;
 }
 
+// flowbench's environment with the arm's KEY=VALUE settings over it.
 std::vector<std::string> merged_environment(const std::vector<std::string>& extra) {
-  std::map<std::string, std::string> env;
-  for (const auto& entry : platform::environment()) {
-    const auto eq = entry.find('=');
-    if (eq != std::string::npos) env[entry.substr(0, eq)] = entry.substr(eq + 1);
-  }
+  std::map<std::string, std::string> env = platform::environment_map();
   for (const auto& entry : extra) {
     const auto eq = entry.find('=');
     if (eq != std::string::npos) env[entry.substr(0, eq)] = entry.substr(eq + 1);
   }
-  std::vector<std::string> out;
-  for (const auto& [key, value] : env) out.push_back(key + "=" + value);
-  return out;
+  return platform::environment_entries(env);
 }
 
 // One measurement of one arm: the seconds it took (for progress), or an error; a signal
@@ -122,6 +117,12 @@ std::set<std::string> task_ids(const fs::path& spec, const std::vector<fs::path>
 Status check_plan(const AbPlan& plan) {
   std::map<std::string, std::set<std::string>> ids;
   for (const Arm* arm : {&plan.a, &plan.b}) {
+    for (const auto& entry : arm->env) {
+      if (entry.find('=') == std::string::npos || entry.front() == '=') {
+        return Error{"--" + arm->name + "-env " + entry + ": not KEY=VALUE; fix: e.g. --" + arm->name +
+                     "-env FLOWBENCH_SPEC=old/workflow.json"};
+      }
+    }
     if (!arm->bench.empty()) {
       if (!platform::is_executable_file(arm->bench)) {
         return Error{arm->bench.string() + ": not an executable benchmark binary (arm " + arm->name +

@@ -80,6 +80,22 @@ std::vector<std::string> environment() {
   return entries;
 }
 
+std::map<std::string, std::string> environment_map() {
+  std::map<std::string, std::string> env;
+  for (const std::string& entry : environment()) {
+    const auto eq = entry.find('=');
+    if (eq != std::string::npos) env[entry.substr(0, eq)] = entry.substr(eq + 1);
+  }
+  return env;
+}
+
+std::vector<std::string> environment_entries(const std::map<std::string, std::string>& env) {
+  std::vector<std::string> entries;
+  entries.reserve(env.size());
+  for (const auto& [key, value] : env) entries.push_back(key + "=" + value);
+  return entries;
+}
+
 std::filesystem::path self_executable() {
   std::error_code ec;
   auto path = std::filesystem::read_symlink("/proc/self/exe", ec);

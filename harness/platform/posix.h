@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +35,12 @@ HostInfo host_info();
 
 // This process's environment as "KEY=value" entries.
 std::vector<std::string> environment();
+
+// The same by name, so that callers can set variables over it.
+std::map<std::string, std::string> environment_map();
+
+// "KEY=value" entries of a map, in key order.
+std::vector<std::string> environment_entries(const std::map<std::string, std::string>& env);
 
 // Full path of the running executable (/proc/self/exe).
 std::filesystem::path self_executable();

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "gate/verdict_text.h"
+#include "report/text_table.h"
 
 namespace flowbench {
 
@@ -55,19 +56,7 @@ void print_calibration(std::ostream& out, const Calibration& c) {
     }
     rows.push_back(std::move(cells));
   }
-  std::vector<std::size_t> width(titles.size());
-  for (std::size_t i = 0; i < titles.size(); ++i) width[i] = titles[i].size();
-  for (const auto& r : rows) {
-    for (std::size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
-  }
-  auto line = [&](const std::vector<std::string>& cells) {
-    for (std::size_t i = 0; i < cells.size(); ++i) {
-      out << cells[i] << (i + 1 < cells.size() ? std::string(width[i] - cells[i].size() + 2, ' ') : "");
-    }
-    out << "\n";
-  };
-  line(titles);
-  for (const auto& r : rows) line(r);
+  TextTable{titles, rows}.print(out);
   out << "\nsmallest slowdown detected with " << format_number("%.0f%%", c.options.power * 100)
       << " power: each metric slowed alone, its A/A samples resampled (" << c.options.power_trials
       << " draws a point), judged at the first step of its family's correction\n";

@@ -5,35 +5,11 @@
 
 #include "gate/verdict_text.h"
 #include "report/junit.h"
+#include "report/text_table.h"
 
 namespace flowbench {
 
 namespace {
-
-struct Columns {
-  std::vector<std::string> titles;
-  std::vector<std::vector<std::string>> rows;
-
-  void print(std::ostream& out) const {
-    std::vector<std::size_t> width(titles.size());
-    for (std::size_t c = 0; c < titles.size(); ++c) width[c] = std::max<std::size_t>(titles[c].size(), 5);
-    for (const auto& row : rows) {
-      for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
-    }
-    auto line = [&](const std::vector<std::string>& cells) {
-      for (std::size_t c = 0; c < cells.size(); ++c) {
-        out << cells[c];
-        if (c + 1 < cells.size()) out << std::string(width[c] - cells[c].size() + 2, ' ');
-      }
-      out << "\n";
-    };
-    line(titles);
-    std::vector<std::string> rule;
-    for (std::size_t c = 0; c < titles.size(); ++c) rule.push_back(std::string(c + 1 < titles.size() ? width[c] : 7, '-'));
-    line(rule);
-    for (const auto& row : rows) line(row);
-  }
-};
 
 std::string p_text(const Verdict& v) {
   if (!v.regression) return "-";
@@ -68,7 +44,9 @@ void print_families(std::ostream& out, const std::vector<Verdict>& verdicts) {
 
 void print_verdicts(std::ostream& out, const std::vector<Verdict>& verdicts) {
   const bool regressions = std::any_of(verdicts.begin(), verdicts.end(), [](const Verdict& v) { return v.regression; });
-  Columns table;
+  TextTable table;
+  table.rule = true;
+  table.min_width = 5;
   table.titles = {"target", "variant", "measured"};
   if (regressions) table.titles.insert(table.titles.end(), {"change [95% CI]", "p (adj.)"});
   table.titles.insert(table.titles.end(), {"bound", "verdict"});

@@ -10,11 +10,7 @@ namespace flowbench {
 namespace fs = std::filesystem;
 
 std::vector<std::string> task_environment(const Task& task, const LaunchSettings& settings) {
-  std::map<std::string, std::string> env;
-  for (const std::string& entry : platform::environment()) {
-    const auto eq = entry.find('=');
-    if (eq != std::string::npos) env[entry.substr(0, eq)] = entry.substr(eq + 1);
-  }
+  std::map<std::string, std::string> env = platform::environment_map();
   for (const auto& [key, value] : task.env) env[key] = value;
   std::string path;
   for (const auto& dir : settings.handler_dirs) path += dir.string() + ":";
@@ -22,10 +18,7 @@ std::vector<std::string> task_environment(const Task& task, const LaunchSettings
   env["FLOWBENCH_TIME_SCALE"] = exact_number(settings.time_scale);
   env["FLOWBENCH_TASK_ID"] = task.id;
   env["FLOWBENCH_RUN_DIR"] = fs::absolute(settings.run_dir).string();
-  std::vector<std::string> entries;
-  entries.reserve(env.size());
-  for (const auto& [key, value] : env) entries.push_back(key + "=" + value);
-  return entries;
+  return platform::environment_entries(env);
 }
 
 Launch task_launch(std::size_t index, const Task& task, const LaunchSettings& settings,
