@@ -122,6 +122,32 @@ TEST(GateFamilyTest, ExpandsOneVerdictPerMatchAndFlagsOnlyTheSlowedTask) {
   EXPECT_NEAR(verdicts[2].p_adjusted, 4 * verdicts[2].regression->p, 1e-12);
 }
 
+// A flagged verdict is cleared only by fresh samples that could have confirmed it.
+TEST(GateFamilyTest, ConfirmationKeepsAFlagWhenItCannotJudgeAndClearsItWhenTheChangeIsGone) {
+  testing::TempDir dir;
+  auto budgets = budgets_text(dir, R"({"targets": [{"name": "task-*", "variant": "v", "metric": "task:*",
+    "regression": {"baseline": "base", "min_reps": 3}}]})");
+  ASSERT_TRUE(budgets);
+  budgets->targets[0].regression->baseline = "base";
+  auto data = [](std::size_t n, double level, unsigned seed) {
+    return measured({{{"v", "task:1"}, around(level, n, seed)}, {{"v", "task:2"}, around(1.0, n, seed + 1)}});
+  };
+  auto first = evaluate_budgets(*budgets, data(10, 1.2, 1), {{"base", data(10, 1.0, 3)}});
+  ASSERT_TRUE(first);
+  ASSERT_TRUE((*first)[0].regressed);
+  // 3 fresh samples a side can never reach p < 0.05 (at best 1/20): the flag stands.
+  auto few = confirm_regressions(*first, *budgets, data(3, 1.0, 5), {{"base", data(3, 1.0, 7)}});
+  ASSERT_TRUE(few);
+  EXPECT_EQ((*few)[0].state, VerdictState::kNotMet);
+  EXPECT_NE((*few)[0].detail.find("the confirmation could not judge it"), std::string::npos) << (*few)[0].detail;
+  // Enough fresh samples without the change: not confirmed, met.
+  auto gone = confirm_regressions(*first, *budgets, data(10, 1.0, 9), {{"base", data(10, 1.0, 11)}});
+  ASSERT_TRUE(gone);
+  EXPECT_EQ((*gone)[0].state, VerdictState::kMet);
+  EXPECT_NE((*gone)[0].detail.find("flagged, then not confirmed by fresh samples"), std::string::npos);
+  EXPECT_EQ((*gone)[1].state, VerdictState::kMet);
+}
+
 TEST(GateFamilyTest, SignificantButSmallerThanTheMinEffectIsMet) {
   const auto verdicts = judge_four_tasks(10, 1.03, R"({"min_effect": 0.05})");
   ASSERT_EQ(verdicts.size(), 4u);

@@ -277,6 +277,9 @@ Expected<std::vector<Verdict>> confirm_regressions(const std::vector<Verdict>& f
     if (it == recheck.end()) continue;
     if (it->regressed) {
       add_part(v.detail, "confirmed: " + it->detail);
+    } else if (it->state == VerdictState::kNotMeasured) {
+      // Too few fresh samples to judge: the first verdict stands, never a silent pass.
+      add_part(v.detail, "the confirmation could not judge it: " + it->detail);
     } else {
       v.state = VerdictState::kMet;
       v.regressed = false;
