@@ -35,8 +35,16 @@ TEST(BudgetsTest, BadFilesNameThePlaceAndTheFix) {
   EXPECT_EQ(budget_error("{\"targets\": ["), "not valid JSON; fix: check the brackets and commas");
   EXPECT_EQ(budget_error(R"({"targets": []})"), "/targets: missing or empty; fix: list the targets to check");
   EXPECT_EQ(budget_error(R"({"targets": [{"name": "t", "metric": "speed", "max_s": 1}]})"),
-            "/targets/0/metric: unknown metric speed; fix: use makespan, total, task:<id>, op:<id>/<op>, quality, "
-            "success or instances_ok (task:* and op:<id>/* expand)");
+            "/targets/0/metric: unknown metric speed; fix: use makespan, total, cpu, peak_rss_mib, task:<id>, "
+            "op:<id>/<op>, quality, success or instances_ok (task:* and op:<id>/* expand)");
+  EXPECT_EQ(budget_error(R"({"targets": [{"name": "t", "metric": "makespan", "regression": {"baseline": "b.json",
+            "history": {"commits": 5}}}]})"),
+            "/targets/0/regression/history: only a baseline \"history\" has a history window; fix: write "
+            "\"baseline\": \"history\"");
+  EXPECT_EQ(budget_error(R"({"targets": [{"name": "t", "metric": "makespan", "regression": {"baseline": "history",
+            "history": {"commits": 0, "branch": 3}}}]})"),
+            "/targets/0/regression/history/commits: must be a number of at least 1; fix: write e.g. \"commits\": 1\n"
+            "/targets/0/regression/history/branch: must be a non-empty string; fix: write a name");
   EXPECT_EQ(budget_error(R"({"targets": [{"name": "t", "metric": "makespan"}]})"),
             "/targets/0: target t has no bound; fix: give max_s, min, max, max_ratio (with ratio_to) or a regression "
             "check");
@@ -49,7 +57,7 @@ TEST(BudgetsTest, BadFilesNameThePlaceAndTheFix) {
             "/targets/0/maxs: unknown key; fix: remove it or check its spelling\n"
             "/targets/0/max_s: quality is not a time; fix: use \"min\" or \"max\"");
   EXPECT_EQ(budget_error(R"({"targets": [{"name": "t", "metric": "total", "max_s": -3}]})"),
-            "/targets/0/max_s: must be a number of at least 0.000000; fix: write e.g. \"max_s\": 1\n"
+            "/targets/0/max_s: must be a number of at least 0; fix: write e.g. \"max_s\": 1\n"
             "/targets/0: target t has no bound; fix: give max_s, min, max, max_ratio (with ratio_to) or a regression "
             "check");
 }

@@ -20,10 +20,15 @@ plot="$src/tools/plot.py"
 "$plot" bars --before "$work/runs/s1" "$work/runs/s2" --after "$work/runs/p1" "$work/runs/p2" -o "$work/bars.png"
 "$plot" breakdown --variant "seq=$work/runs/s1" "par=$work/runs/p1,$work/runs/p2" --task 2 -o "$work/breakdown.png"
 "$plot" distribution --variant "seq=$work/runs/s1,$work/runs/s2" "par=$work/runs/p1,$work/runs/p2" -o "$work/dist.png"
-for png in gantt bars breakdown dist; do
+"$bin/flowbench" record "$work/runs" --db "$work/h.db" --commit c1 --branch main --commit-time 1700000000 --clean > /dev/null
+"$bin/flowbench" history show makespan --db "$work/h.db" --json "$work/makespan.json" > /dev/null
+"$plot" trend "$work/makespan.json" -o "$work/trend.png"
+if "$plot" trend "$work/spec.json" -o "$work/y.png" 2> "$work/err2.txt"; then echo "a spec was drawn as a trend"; exit 1; fi
+grep -q "not a metric history" "$work/err2.txt"
+for png in gantt bars breakdown dist trend; do
   head -c 8 "$work/$png.png" | od -An -tx1 | grep -q "89 50 4e 47 0d 0a 1a 0a" || { echo "$png.png is not a PNG"; exit 1; }
 done
 if "$plot" gantt "$work" -o "$work/x.png" 2> "$work/err.txt"; then echo "a non-run folder was accepted"; exit 1; fi
 grep -q "give a run folder" "$work/err.txt"
 [ ! -e "$work/x.png" ]
-echo "4 plots drawn; a bad folder refused"
+echo "5 plots drawn; a bad folder and a bad trend refused"

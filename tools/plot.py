@@ -10,6 +10,10 @@
       one task's sub-operations as a stacked bar per variant
   plot.py distribution --variant NAME=RUN,RUN... -o distribution.png
       the makespans of repeated runs per variant (box plot with the points)
+  plot.py trend HISTORY.json -o trend.png
+      one metric over commits, from `flowbench history show METRIC --json HISTORY.json`:
+      every sample a point, the medians a line, each change point marked with its commit,
+      the window a gate against history compares with shaded
 
 Durations are shown in model units when the runs have a time scale (measured / scale).
 """
@@ -198,6 +202,56 @@ def distribution(args):
     fig.savefig(args.output, dpi=120)
 
 
+def load_trend(path):
+    try:
+        with open(path) as f:
+            doc = json.load(f)
+    except (OSError, json.JSONDecodeError) as e:
+        fail(f"{path}: cannot read it ({e}); fix: write it with `flowbench history show METRIC --json FILE`")
+    if isinstance(doc, list):
+        if not doc:
+            fail(f"{path}: holds no metric; fix: name a metric `flowbench history export` lists")
+        doc = doc[0]  # the first history (branch and fingerprint) of several
+    if not isinstance(doc, dict) or doc.get("schema") != "flowbench.history-metric/1" or not doc.get("commits"):
+        fail(f"{path}: not a metric history (schema flowbench.history-metric/1); fix: write it with "
+             "`flowbench history show METRIC --json FILE`")
+    return doc
+
+
+def trend(args):
+    doc = load_trend(args.history)
+    commits = doc["commits"]
+    time = doc.get("unit") == "s"
+    scale, label = (1.0, "s")
+    if time:
+        top = max(max(c["samples"]) for c in commits)
+        scale, label = (1e-3, "ms") if top < 1 else (1.0, "s")
+    ys = lambda values: [v / scale for v in values]  # noqa: E731
+    fig, ax = plt.subplots(figsize=(max(7, 0.25 * len(commits)), 4.5))
+    window = int(doc.get("baseline_commits", 0))
+    if window:
+        first = max(0, len(commits) - window)
+        ax.axvspan(first - 0.5, len(commits) - 0.5, color="#c6dbef", alpha=0.5, label="baseline window")
+    for i, c in enumerate(commits):
+        ax.plot([i] * len(c["samples"]), ys(c["samples"]), "o", color="#3182bd", alpha=0.35, markersize=3)
+    ax.plot(range(len(commits)), ys([c["median"] for c in commits]), "-", color="#08519c", label="median")
+    for change in doc.get("changes", []):
+        i = change["index"]
+        color = "#d62728" if change["kind"] == "regression" else "#2ca02c"
+        ax.axvline(i - 0.5, color=color, linestyle="--")
+        ax.annotate(f'{change["first_bad"][:8]} {change["change"] * 100:+.1f}%', (i - 0.5, ax.get_ylim()[1]),
+                    rotation=90, va="top", ha="right", fontsize=8, color=color)
+    step = max(1, len(commits) // 20)
+    ax.set_xticks(range(0, len(commits), step))
+    ax.set_xticklabels([c["commit"][:7] for c in commits][::step], rotation=60, fontsize=7)
+    ax.set_xlabel("commit")
+    ax.set_ylabel(f'{doc["label"]} ({label})' if time else doc["label"])
+    ax.set_title(f'{doc["label"]} on {doc["group"]}')
+    ax.legend(loc="best", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(args.output, dpi=120)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="plot", required=True)
@@ -219,6 +273,10 @@ def main():
     p.add_argument("--variant", nargs="+", required=True)
     p.add_argument("-o", "--output", required=True)
     p.set_defaults(func=distribution)
+    p = sub.add_parser("trend")
+    p.add_argument("history")
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(func=trend)
     args = parser.parse_args()
     args.func(args)
 

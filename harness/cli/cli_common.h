@@ -35,5 +35,6 @@ void add_gate_command(CLI::App& app, int& exit_status);       // gate
 void add_exec_command(CLI::App& app, int& exit_status);       // exec
 void add_ab_command(CLI::App& app, int& exit_status);         // ab
 void add_calibrate_command(CLI::App& app, int& exit_status);  // calibrate
+void add_history_commands(CLI::App& app, int& exit_status);   // record, history
 
 }  // namespace flowbench::cli

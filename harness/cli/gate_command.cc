@@ -5,6 +5,7 @@
 
 #include "cli/cli_common.h"
 #include "cli/gate_common.h"
+#include "cli/history_common.h"
 
 namespace flowbench::cli {
 namespace fs = std::filesystem;
@@ -83,6 +84,7 @@ struct GateCommand {
   std::vector<std::string> targets;
   fs::path junit;
   fs::path json;
+  HistoryGateOptions history;
 };
 
 int do_gate(const GateCommand& command) {
@@ -95,8 +97,9 @@ int do_gate(const GateCommand& command) {
   }
   if (!noise_fits(*inputs, *data, "gate")) return kExitBadInput;
   std::ostringstream warnings;
-  const Baselines baselines = load_baselines(inputs->budgets, command.baseline, warnings);
+  Baselines baselines = load_baselines(inputs->budgets, command.baseline, warnings);
   std::cerr << warnings.str();
+  if (!add_history_baselines(inputs->budgets, *data, command.history, baselines, "gate")) return kExitBadInput;
   auto verdicts = evaluate_budgets(inputs->budgets, *data, baselines, inputs->noise ? &*inputs->noise : nullptr);
   if (!verdicts) {
     std::cerr << "flowbench gate: " << verdicts.error().message << "\n";
@@ -121,6 +124,11 @@ void add_gate_command(CLI::App& app, int& exit_status) {
                    "Stored measurements (benchmark JSON or runs) for every regression check");
   gate->add_option("--noise", command->noise, "Noise file from `flowbench calibrate` for min_effect \"auto\"");
   add_targets_option(*gate, command->targets);
+  gate->add_option("--db", command->history.db,
+                   "History database for baselines \"history\" (default: .flowbench/history.db beside the spec)");
+  add_commit_options(*gate, command->history.commit);
+  gate->add_option("--merge-base", command->history.merge_base,
+                   "On a branch: the commit of the baseline branch it started from (default: git merge-base)");
   gate->add_option("--junit", command->junit, "Also write the verdicts as JUnit XML (a testcase per target)");
   gate->add_option("--json", command->json, "Also write the verdicts as JSON");
   gate->callback([command, &exit_status] { exit_status = do_gate(*command); });

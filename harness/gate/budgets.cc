@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "gate/verdict_text.h"
 #include "platform/atomic_file.h"
 #include "util/name_glob.h"
 
@@ -16,12 +17,12 @@ namespace {
 const std::set<std::string> kTargetKeys = {"name",     "variant",   "metric",   "benchmark",  "stat",
                                            "max_s",    "min",       "max",      "max_ratio",  "ratio_to",
                                            "regression", "description"};
-const std::set<std::string> kRegressionKeys = {"baseline", "alpha", "min_reps", "min_effect", "correction"};
-const char* kMetricFix = "use makespan, total, task:<id>, op:<id>/<op>, quality, success or instances_ok "
+const std::set<std::string> kRegressionKeys = {"baseline", "alpha", "min_reps", "min_effect", "correction", "history"};
+const char* kMetricFix = "use makespan, total, cpu, peak_rss_mib, task:<id>, op:<id>/<op>, quality, success or instances_ok "
                          "(task:* and op:<id>/* expand)";
 
 bool valid_metric(const std::string& metric) {
-  static const std::set<std::string> plain = {"makespan", "total", "quality", "success", "instances_ok"};
+  static const std::set<std::string> plain = {"makespan", "total", "cpu", "peak_rss_mib", "quality", "success", "instances_ok"};
   if (plain.count(metric)) return true;
   if (metric.rfind("task:", 0) == 0) return metric.size() > 5;
   if (metric.rfind("op:", 0) == 0) {
@@ -45,7 +46,7 @@ class BudgetReader {
     if (!object.contains(key)) return std::nullopt;
     const json& value = object[key];
     if (!value.is_number() || value.get<double>() < lowest) {
-      problem(where + "/" + key, "must be a number of at least " + std::to_string(lowest), "write e.g. \"" +
+      problem(where + "/" + key, "must be a number of at least " + format_number("%g", lowest), "write e.g. \"" +
               std::string(key) + "\": 1");
       return std::nullopt;
     }
@@ -95,6 +96,17 @@ class BudgetReader {
     }
   }
 
+  // "history": {"commits": 5, "branch": "main"}
+  void history_window(const json& raw, const std::string& where, RegressionCheck& check) {
+    if (!raw.contains("history")) return;
+    const json& window = raw["history"];
+    const std::string at = where + "/history";
+    if (!window.is_object()) return problem(at, "must be an object", "write {\"commits\": 5, \"branch\": \"main\"}");
+    unknown_keys(window, {"commits", "branch"}, at);
+    if (auto commits = number(window, "commits", at, 1)) check.history_commits = static_cast<std::size_t>(*commits);
+    if (auto branch = text(window, "branch", at, false); !branch.empty()) check.history_branch = branch;
+  }
+
   std::optional<RegressionCheck> regression(const json& raw, const std::string& where) {
     if (!raw.is_object()) {
       problem(where, "must be an object", "write {\"alpha\": 0.05, \"min_reps\": 5, \"min_effect\": 0.05}");
@@ -102,7 +114,12 @@ class BudgetReader {
     }
     unknown_keys(raw, kRegressionKeys, where);
     RegressionCheck check;
-    if (auto baseline = text(raw, "baseline", where, false); !baseline.empty()) {
+    if (auto baseline = text(raw, "baseline", where, false); baseline == kHistoryBaseline) {
+      check.baseline = kHistoryBaseline;
+      history_window(raw, where, check);
+    } else if (raw.contains("history")) {
+      problem(where + "/history", "only a baseline \"history\" has a history window", "write \"baseline\": \"history\"");
+    } else if (!baseline.empty()) {
       check.baseline = std::filesystem::path(baseline).is_absolute() ? std::filesystem::path(baseline)
                                                                      : file_.parent_path() / baseline;
     }

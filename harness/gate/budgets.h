@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "gate/measurements.h"
 #include "util/expected.h"
 
 namespace flowbench {
@@ -21,8 +22,13 @@ const char* correction_name(Correction correction);  // "Holm", "Benjamini-Hochb
 // benchmark) in a baseline: a stored file, --baseline, or the other arm of `flowbench ab`.
 // It fails only when both hold: the one-sided Mann-Whitney U p-value, corrected over the
 // target's family, is below alpha, and the Hodges-Lehmann change is worse than min_effect.
+// The baseline that means "the last commits recorded in the history database".
+inline constexpr const char* kHistoryBaseline = "history";
+
 struct RegressionCheck {
-  std::filesystem::path baseline;  // measurements (benchmark JSON or runs); "" = --baseline
+  std::filesystem::path baseline;  // measurements (benchmark JSON or runs), kHistoryBaseline; "" = --baseline
+  std::size_t history_commits = 5;  // baseline "history": this many commits ...
+  std::string history_branch = "main";  // ... of this branch (on another branch: up to its merge-base with it)
   double alpha = 0.05;
   std::size_t min_reps = 5;        // fewer samples on either side: not measured
   double min_effect = 0.05;        // relative; ignored when min_effect_auto
@@ -45,7 +51,7 @@ struct Target {
   std::optional<RegressionCheck> regression;
   std::string description;
 
-  bool is_time() const { return metric != "quality" && metric != "success" && metric != "instances_ok"; }
+  bool is_time() const { return is_time_metric(metric); }
   // True when the target stands for many verdicts (its metric or benchmark is a glob).
   bool expands() const;
 };

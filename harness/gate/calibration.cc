@@ -48,7 +48,7 @@ std::vector<std::pair<SimulatedMetric, const NoiseMetric*>> simulated_metrics(co
     const RegressionCheck& check = *t.regression;
     std::optional<double> effect;
     if (!check.min_effect_auto) effect = check.min_effect;
-    SimulatedMetric simulated{t.variant + " " + t.metric, expanded.family, metric->pooled(), !t.is_time(), check.alpha,
+    SimulatedMetric simulated{t.variant + " " + t.metric, expanded.family, metric->pooled(), !lower_is_better(t.metric), check.alpha,
                               check.correction, effect};
     out.push_back({simulated, metric});
     out.back().first.name = t.variant + " " + t.metric;  // the seed of "auto", as the gate uses it

@@ -16,6 +16,7 @@ const char* verdict_name(VerdictState state) {
     case VerdictState::kMet: return "met";
     case VerdictState::kNotMet: return "not met";
     case VerdictState::kNotMeasured: return "not measured";
+    case VerdictState::kNotComparable: return "not comparable";
   }
   return "?";
 }
@@ -90,7 +91,7 @@ struct Checker {
     }
     // Named as the calibration names it: the noise floor's seed follows the name.
     const SimulatedMetric simulated{t.variant + " " + t.metric, v.family,        calibrated->pooled(),
-                                    !t.is_time(),                check.alpha,     check.correction,
+                                    !lower_is_better(t.metric),  check.alpha,     check.correction,
                                     std::nullopt};
     return effective_min_effect(simulated, n);
   }
@@ -104,6 +105,10 @@ struct Checker {
     if (check.baseline.empty() || found == baselines.end()) {
       return missing(v, "no baseline to check regressions against (give --baseline or regression.baseline)");
     }
+    if (!found->second.not_comparable.empty()) {
+      v.state = VerdictState::kNotComparable;
+      return add_part(v.detail, found->second.not_comparable);
+    }
     const auto base = samples(found->second, t);
     if (base.empty()) return missing(v, "the baseline has no " + t.metric + " for " + t.variant);
     if (own.size() < check.min_reps || base.size() < check.min_reps) {
@@ -113,7 +118,7 @@ struct Checker {
     auto effect = min_effect(v, t, std::min(own.size(), base.size()));
     if (!effect) return;
     v.min_effect = *effect;
-    v.regression = compare_samples(base, own, !t.is_time());
+    v.regression = compare_samples(base, own, !lower_is_better(t.metric));
     if (!v.regression) return missing(v, "the baseline's median is 0: no relative change");
     add_part(v.detail, change_text(*v.regression) + " vs baseline " + shown(median(base), t.is_time()));
   }
@@ -188,7 +193,9 @@ void judge_families(std::vector<Verdict>& verdicts) {
       add_part(v.detail, format_number("p = %.2g", c.p) + ", " + v.correction + format_number("-adjusted %.2g", v.p_adjusted) +
                              " in a family of " + std::to_string(members.size()));
       const std::size_t needed = repetitions_needed(v.alpha, members.size());
-      if (std::min(c.n_base, c.n_now) < needed) {
+      // What the samples at hand can reach, with their real sizes (a baseline drawn from
+      // history may hold more than the candidate).
+      if (mann_whitney_min_p(c.n_base, c.n_now) >= v.alpha / static_cast<double>(members.size())) {
         missing(v, std::to_string(std::min(c.n_base, c.n_now)) + " a side cannot reach p < " +
                        format_number("%.3g", v.alpha) + " in a family of " + std::to_string(members.size()) +
                        " (the smallest p is " + format_number("%.2g", mann_whitney_min_p(c.n_base, c.n_now)) +
@@ -212,7 +219,7 @@ Baselines load_baselines(Budgets& budgets, const std::filesystem::path& override
     if (!target.regression) continue;
     if (!override_path.empty()) target.regression->baseline = override_path;
     const std::filesystem::path& path = target.regression->baseline;
-    if (path.empty() || baselines.count(path.string())) continue;
+    if (path.empty() || path == kHistoryBaseline || baselines.count(path.string())) continue;
     auto loaded = load_measurements(path);
     if (!loaded) {
       warnings << "baseline: " << loaded.error().message << "\n";

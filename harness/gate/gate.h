@@ -17,8 +17,10 @@
 
 namespace flowbench {
 
-enum class VerdictState { kMet, kNotMet, kNotMeasured };
-const char* verdict_name(VerdictState state);  // "met", "not met", "not measured"
+// kNotComparable: the baseline drawn from history had no data measured like the candidate
+// (another machine, build or executor); it fails like kNotMeasured and says what differs.
+enum class VerdictState { kMet, kNotMet, kNotMeasured, kNotComparable };
+const char* verdict_name(VerdictState state);  // "met", "not met", "not measured", "not comparable"
 
 struct Verdict {
   std::string target;
@@ -43,7 +45,8 @@ struct Verdict {
 
 // Loads the baseline of every regression check (`override_path`, when given, replaces each
 // target's own). A baseline that does not load is reported on `warnings`; its targets then
-// come out "not measured".
+// come out "not measured". Baselines "history" are left to the caller (history/baseline.h),
+// under the key kHistoryBaseline.
 Baselines load_baselines(Budgets& budgets, const std::filesystem::path& override_path, std::ostream& warnings);
 
 // True when any regression check asks for min_effect "auto".

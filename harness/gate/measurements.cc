@@ -16,13 +16,16 @@ void add_run(Measurements& m, const std::string& variant, const RunRecord& run) 
   auto add = [&](const std::string& metric, double value) { m.samples[{variant, metric}].push_back(value); };
   add("success", run.status == "complete" ? 1.0 : 0.0);
   if (run.status == "complete") add("makespan", run.makespan_ms / 1000);
-  double total_ms = 0;
+  double total_ms = 0, cpu_ms = 0;
+  long peak_rss_kb = 0;
   int passed = 0, failed = 0;
   bool has_quality = false;
   for (const auto& task : run.tasks) {
     if (!task.profile) continue;
     const Profile& p = *task.profile;
     total_ms += p.duration_ms;
+    cpu_ms += p.cpu_user_ms + p.cpu_sys_ms;
+    peak_rss_kb = std::max(peak_rss_kb, p.max_rss_kb);
     if (p.quality_passed || p.quality_failed) {
       has_quality = true;
       passed += p.quality_passed.value_or(0);
@@ -32,12 +35,30 @@ void add_run(Measurements& m, const std::string& variant, const RunRecord& run) 
     add("task:" + task.id, p.duration_ms / 1000);
     for (const auto& op : p.ops) add("op:" + task.id + "/" + op.name, op.duration_ms / 1000);
   }
-  if (run.status == "complete") add("total", total_ms / 1000);
+  if (run.status == "complete") {
+    add("total", total_ms / 1000);
+    add("cpu", cpu_ms / 1000);
+    add("peak_rss_mib", static_cast<double>(peak_rss_kb) / 1024);
+  }
   if (has_quality && passed + failed > 0) add("quality", static_cast<double>(passed) / (passed + failed));
 }
 
 void note_spec(Measurements& m, const RunRecord& run) {
   if (!run.spec.empty()) m.spec = run.spec;
+  auto fact = [&](const std::string& name, const json& value) {
+    if (m.facts.count(name)) return;
+    if (value.is_string() && !value.get<std::string>().empty()) m.facts[name] = value.get<std::string>();
+    if (value.is_number_integer()) m.facts[name] = std::to_string(value.get<long long>());
+  };
+  if (!run.workflow.empty()) fact("workflow", run.workflow);
+  if (!run.context.is_object()) return;
+  for (const char* name : {"cpu_model", "cpus", "memory_mib", "kernel", "compiler", "build_type", "flowbench_version"}) {
+    if (run.context.contains(name)) fact(name, run.context[name]);
+  }
+  if (run.context.contains("executor") && run.context["executor"].is_object() &&
+      run.context["executor"].contains("name")) {
+    fact("executor", run.context["executor"]["name"]);
+  }
 }
 
 Status add_instances(Measurements& m, const std::string& variant, const fs::path& file) {
@@ -177,6 +198,10 @@ Expected<Measurements> measurements_from_gbench(const json& document, const std:
   if (context.contains("flowbench_spec") && context["flowbench_spec"].is_string()) {
     m.spec = context["flowbench_spec"].get<std::string>();
   }
+  m.facts["executor"] = "benchmark";
+  if (context.contains("num_cpus") && context["num_cpus"].is_number_integer()) {
+    m.facts["cpus"] = std::to_string(context["num_cpus"].get<long long>());
+  }
   const json& benchmarks = document["benchmarks"];
   for (std::size_t i = 0; i < benchmarks.size(); ++i) {
     const json& b = benchmarks[i];
@@ -252,6 +277,7 @@ Status merge_measurements(Measurements& into, const Measurements& more) {
     target.insert(target.end(), values.begin(), values.end());
   }
   if (into.spec.empty()) into.spec = more.spec;
+  into.facts.insert(more.facts.begin(), more.facts.end());  // the first source's facts win
   into.source = into.source.empty() ? more.source : into.source + ", " + more.source;
   return ok_status();
 }
@@ -265,5 +291,11 @@ Expected<Measurements> load_all_measurements(const std::vector<fs::path>& paths)
   }
   return all;
 }
+
+bool lower_is_better(const std::string& metric) {
+  return metric != "quality" && metric != "success" && metric != "instances_ok";
+}
+
+bool is_time_metric(const std::string& metric) { return lower_is_better(metric) && metric != "peak_rss_mib"; }
 
 }  // namespace flowbench

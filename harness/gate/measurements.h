@@ -22,6 +22,8 @@ namespace flowbench {
 //   quality           pass rate of the quality checks over the run's tasks (0..1)
 //   success           1 when the run completed, else 0
 //   instances_ok      instances of a `run --instances` that completed (a count)
+//   cpu               the CPU time (user + system) of a completed run's tasks (seconds)
+//   peak_rss_mib      the largest peak resident set of a completed run's tasks (MiB)
 struct SampleKey {
   std::string variant;
   std::string metric;
@@ -37,7 +39,22 @@ struct Measurements {
   double time_scale = 1.0;  // the scale the data was measured at
   bool time_scale_known = false;  // false: counts only (e.g. old instances records), any scale fits
   std::string source;       // what was read, for messages
+  // What the data says about where it was measured (run.json's context, Google Benchmark's
+  // context): cpu_model, cpus, memory_mib, kernel, compiler, build_type, flowbench_version,
+  // executor, workflow. Only what the data holds; the first source wins when merged.
+  std::map<std::string, std::string> facts;
+  // Set on a baseline drawn from history that holds nothing comparable: what differs. Its
+  // regression checks are then "not comparable" (a failure), never passed.
+  std::string not_comparable;
 };
+
+// True for the metrics where a smaller value is better (times, CPU, memory, benchmark
+// times); false for quality, success and instances_ok.
+bool lower_is_better(const std::string& metric);
+
+// True for the metrics measured in seconds (all but quality, success, instances_ok and
+// peak_rss_mib; a benchmark's time too).
+bool is_time_metric(const std::string& metric);
 
 // Reads a run folder (variant "run"), a series folder (runs inside it: its own name is the
 // variant), or a folder of series (each subfolder a variant); a folder holding

@@ -77,6 +77,8 @@ void RunFolderWriter::write_run_json(const RunEnd* end) {
   json context = {
       {"host", host.hostname},
       {"cpus", host.cpus},
+      {"cpu_model", host.cpu_model},
+      {"memory_mib", host.memory_mib},
       {"kernel", host.kernel},
       {"machine", host.machine},
       {"compiler", kCompiler},

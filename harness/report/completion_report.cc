@@ -143,7 +143,7 @@ void write_success_criteria(std::ostream& out, const ReportInput& in) {
         << "| target | variant | measured | bound | verdict |\n|---|---|---|---|---|\n";
     for (const auto& v : in.verdicts) {
       out << "| " << v.target << " | " << v.variant << " | " << v.measured << " | " << v.bound << " | "
-          << (v.state == VerdictState::kMet ? "met" : v.state == VerdictState::kNotMet ? "**not met**" : "**not measured**")
+          << (v.state == VerdictState::kMet ? std::string("met") : "**" + std::string(verdict_name(v.state)) + "**")
           << " |\n";
     }
     out << "\n";

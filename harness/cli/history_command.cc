@@ -1,0 +1,245 @@
+// `flowbench record` and `flowbench history`: the benchmark history of a repository.
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "cli/cli_common.h"
+#include "cli/history_common.h"
+#include "report/history_report.h"
+
+namespace flowbench::cli {
+namespace fs = std::filesystem;
+
+namespace {
+
+struct RecordCommand {
+  std::vector<fs::path> data;
+  fs::path db;
+  CommitFlags commit;
+  std::vector<std::string> tags;
+};
+
+int do_record(const RecordCommand& c) {
+  std::map<std::string, std::string> tags;
+  for (const auto& tag : c.tags) {
+    const auto eq = tag.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      std::cerr << "flowbench record: --tag " << tag << ": not KEY=VALUE; fix: write e.g. --tag runner=ci-large\n";
+      return kExitBadInput;
+    }
+    tags[tag.substr(0, eq)] = tag.substr(eq + 1);
+  }
+  // Everything is read and checked before the database is touched.
+  std::vector<history::Result> results;
+  fs::path db = c.db;
+  for (const auto& path : c.data) {
+    auto data = load_measurements(path);
+    if (!data) {
+      std::cerr << "flowbench record: " << data.error().message << "\n";
+      return kExitBadInput;
+    }
+    auto commit = history::commit_info(history::repository_of(*data, fs::current_path()), c.commit.overrides());
+    if (!commit) {
+      std::cerr << "flowbench record: " << path.string() << ": " << commit.error().message << "\n";
+      return kExitBadInput;
+    }
+    if (db.empty()) db = default_db_for(*data);
+    results.push_back(history::result_of(*data, *commit, tags));
+  }
+  auto store = open_store(db, history::Store::Access::kWrite, "record");
+  if (!store) return kExitBadInput;
+  auto outcomes = store->record(results);
+  if (!outcomes) {
+    std::cerr << "flowbench record: " << outcomes.error().message << "\n";
+    return kExitBadInput;
+  }
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    const auto& r = results[i];
+    std::cout << ((*outcomes)[i].stored ? "recorded " : "already recorded (kept once) ") << r.source << ": "
+              << r.sample_count() << " samples of " << r.samples.size() << " metrics at " << r.commit.hash.substr(0, 12)
+              << " (" << r.commit.branch << (r.commit.dirty ? ", dirty" : "") << "), fingerprint "
+              << r.fingerprint.digest() << "\n";
+  }
+  std::cout << "history: " << db.string() << "\n";
+  return 0;
+}
+
+struct HistoryCommand {
+  fs::path db;
+  bool include_dirty = false;
+  // show
+  std::string metric, variant, branch, fingerprint;
+  std::size_t baseline_commits = 5;
+  fs::path json;
+  // export
+  std::string format = "csv";
+  fs::path output;
+  // prune
+  std::size_t keep = 0;
+  // regressions
+  std::string since;
+  history::ChangeOptions changes;
+};
+
+fs::path db_of(const HistoryCommand& c) { return c.db.empty() ? find_default_db() : c.db; }
+
+// The groups of the database, or nullopt after printing the error.
+std::optional<std::pair<history::Snapshot, fs::path>> load_history(const HistoryCommand& c, const std::string& verb) {
+  const fs::path db = db_of(c);
+  auto store = open_store(db, history::Store::Access::kRead, "history " + verb);
+  if (!store) return std::nullopt;
+  auto snapshot = store->load();
+  if (!snapshot) {
+    std::cerr << "flowbench history " << verb << ": " << snapshot.error().message << "\n";
+    return std::nullopt;
+  }
+  return std::make_pair(std::move(*snapshot), db);
+}
+
+int do_list(const HistoryCommand& c) {
+  auto loaded = load_history(c, "list");
+  if (!loaded) return kExitBadInput;
+  std::cout << loaded->second.string() << ": " << loaded->first.results.size() << " results\n";
+  print_history_groups(std::cout, history::groups_of(loaded->first, true));
+  return 0;
+}
+
+bool shown_group(const HistoryCommand& c, const history::Group& g) {
+  return (c.branch.empty() || g.branch == c.branch) &&
+         (c.fingerprint.empty() || g.fingerprint.digest().rfind(c.fingerprint, 0) == 0);
+}
+
+int do_show(const HistoryCommand& c) {
+  auto loaded = load_history(c, "show");
+  if (!loaded) return kExitBadInput;
+  nlohmann::ordered_json all = nlohmann::ordered_json::array();
+  for (const auto& group : history::groups_of(loaded->first, c.include_dirty)) {
+    if (!shown_group(c, group)) continue;
+    const auto timeline = history::timeline_of(group);
+    for (const auto& key : history::metrics_of(timeline)) {
+      if (key.metric != c.metric || (!c.variant.empty() && key.variant != c.variant)) continue;
+      MetricHistory h{group.name(), history::metric_timeline(timeline, key), {}, {}, c.baseline_commits};
+      for (const auto& commit : timeline) {
+        if (commit.samples.count(key) && !commit.samples.at(key).empty()) h.times.push_back(commit.time);
+      }
+      h.changes = history::changes_of(h.metric, group.name(), c.changes);
+      if (!all.empty()) std::cout << "\n";
+      print_metric_history(std::cout, h);
+      all.push_back(metric_history_json(h));
+    }
+  }
+  if (all.empty()) {
+    std::cerr << "flowbench history show: " << loaded->second.string() << " holds no metric " << c.metric
+              << (c.variant.empty() ? "" : " of variant " + c.variant)
+              << "; fix: name one `flowbench history export --format csv` lists (e.g. makespan, task:8, op:8/compile)\n";
+    return kExitBadInput;
+  }
+  return write_json_file(c.json, all.size() == 1 ? all[0] : all, "history show");
+}
+
+int do_export(const HistoryCommand& c) {
+  auto loaded = load_history(c, "export");
+  if (!loaded) return kExitBadInput;
+  std::ostringstream out;
+  if (c.format == "json") out << history_json(loaded->first).dump(1) << "\n";
+  else write_history_csv(out, loaded->first);
+  return write_output(c.output, out.str(), "history export");
+}
+
+int do_prune(const HistoryCommand& c) {
+  const fs::path db = db_of(c);
+  auto store = open_store(db, history::Store::Access::kWrite, "history prune");
+  if (!store) return kExitBadInput;
+  auto pruned = store->prune(c.keep, c.branch);
+  if (!pruned) {
+    std::cerr << "flowbench history prune: " << pruned.error().message << "\n";
+    return kExitBadInput;
+  }
+  std::cout << db.string() << ": removed " << pruned->results << " results of " << pruned->commits
+            << " commits; kept the newest " << c.keep << " commits of each "
+            << (c.branch.empty() ? "branch" : "history of " + c.branch) << " and fingerprint\n";
+  return 0;
+}
+
+int do_regressions(const HistoryCommand& c) {
+  auto loaded = load_history(c, "regressions");
+  if (!loaded) return kExitBadInput;
+  std::vector<history::Group> groups;
+  for (auto& g : history::groups_of(loaded->first, c.include_dirty)) {
+    if (shown_group(c, g)) groups.push_back(std::move(g));
+  }
+  auto changes = history::find_changes(groups, c.changes, c.since);
+  if (!changes) {
+    std::cerr << "flowbench history regressions: " << changes.error().message << "\n";
+    return kExitBadInput;
+  }
+  std::cout << "history " << loaded->second.string() << ": " << groups.size() << " histories (branch @ fingerprint)\n\n";
+  print_changes(std::cout, *changes, c.changes);
+  if (int status = write_json_file(c.json, changes_json(*changes, c.changes), "history regressions")) return status;
+  const bool open = std::any_of(changes->begin(), changes->end(), [](const auto& x) { return x.regression && x.open; });
+  return open ? kExitTasksFailed : 0;
+}
+
+void add_selection_options(CLI::App& command, HistoryCommand& c) {
+  command.add_option("--branch", c.branch, "Only this branch's history");
+  command.add_option("--fingerprint", c.fingerprint, "Only the history of this fingerprint (a prefix of its digest)");
+  command.add_flag("--include-dirty", c.include_dirty, "Also use results of work trees with uncommitted changes");
+}
+
+void add_change_options(CLI::App& command, HistoryCommand& c) {
+  auto& o = c.changes;
+  command.add_option("--alpha", o.e_divisive.alpha, "Permutation p-value a change point needs")
+      ->check(CLI::Range(1e-6, 0.5))->capture_default_str();
+  command.add_option("--permutations", o.e_divisive.permutations, "Permutations per test")
+      ->check(CLI::Range(19, 100000))->capture_default_str();
+  command.add_option("--seed", o.e_divisive.seed, "Seed of the permutations")->capture_default_str();
+  command.add_option("--min-change", o.min_change, "Smallest relative change reported (0.05 = 5%)")
+      ->check(CLI::Range(0.0, 10.0))->capture_default_str();
+  command.add_option("--window", o.window, "Commits either side a change is measured on")
+      ->check(CLI::Range(1, 1000))->capture_default_str();
+}
+
+}  // namespace
+
+void add_history_commands(CLI::App& app, int& exit_status) {
+  auto rc = std::make_shared<RecordCommand>();
+  auto* record = app.add_subcommand("record", "Record measured data into the history database (every sample, "
+                                              "with its commit and where it was measured)");
+  record->add_option("data", rc->data, "Run folders, series folders and benchmark JSON files")->required();
+  record->add_option("--db", rc->db, "The history database (default: .flowbench/history.db beside the spec)");
+  add_commit_options(*record, rc->commit);
+  record->add_option("--tag", rc->tags, "KEY=VALUE kept with the result (repeatable), e.g. runner=ci-large");
+  record->callback([rc, &exit_status] { exit_status = do_record(*rc); });
+
+  auto c = std::make_shared<HistoryCommand>();
+  auto* history = app.add_subcommand("history", "Read the history database: list, show, export, prune, regressions");
+  history->add_option("--db", c->db, "The history database (default: the nearest .flowbench/history.db)");
+  history->require_subcommand(1);
+  history->fallthrough();  // --db after the verb works too
+  auto* list = history->add_subcommand("list", "The histories (branch and fingerprint) with their commits");
+  list->callback([c, &exit_status] { exit_status = do_list(*c); });
+  auto* show = history->add_subcommand("show", "One metric over the commits, with its change points");
+  show->add_option("metric", c->metric, "makespan, total, task:<id>, op:<id>/<op>, ..., or a benchmark's name")->required();
+  show->add_option("--variant", c->variant, "Only this variant (e.g. sequential, benchmark)");
+  show->add_option("--baseline-commits", c->baseline_commits, "Commits a gate against history uses")->capture_default_str();
+  show->add_option("--json", c->json, "Also write it as JSON (what tools/plot.py trend draws)");
+  add_selection_options(*show, *c);
+  add_change_options(*show, *c);
+  show->callback([c, &exit_status] { exit_status = do_show(*c); });
+  auto* exported = history->add_subcommand("export", "Every sample as CSV or JSON");
+  exported->add_option("--format", c->format, "csv or json")->check(CLI::IsMember({"csv", "json"}))->capture_default_str();
+  exported->add_option("-o,--output", c->output, "The file to write (default: standard output)");
+  exported->callback([c, &exit_status] { exit_status = do_export(*c); });
+  auto* prune = history->add_subcommand("prune", "Drop all but the newest commits of each history");
+  prune->add_option("--keep", c->keep, "Commits to keep per branch and fingerprint")->required()->check(CLI::Range(1, 1000000));
+  prune->add_option("--branch", c->branch, "Only prune this branch");
+  prune->callback([c, &exit_status] { exit_status = do_prune(*c); });
+  auto* regressions = history->add_subcommand("regressions", "Change points of every metric; exit 1 while a regression is open");
+  regressions->add_option("--since", c->since, "Only changes after this commit (a prefix of its hash)");
+  regressions->add_option("--json", c->json, "Also write the changes as JSON");
+  add_selection_options(*regressions, *c);
+  add_change_options(*regressions, *c);
+  regressions->callback([c, &exit_status] { exit_status = do_regressions(*c); });
+}
+
+}  // namespace flowbench::cli
