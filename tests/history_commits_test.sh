@@ -2,7 +2,8 @@
 # ctest -L history: a real git repository of 30 commits of a small workflow. Commit 12 slows
 # task 2 by 15% (synth --slowdown 1.15 in its spec), commit 21 makes task 3 20% faster
 # (--slowdown 0.8); every other commit touches only a note. Each commit is run 5 times and
-# recorded. `history regressions` must name commit 12 as the first bad commit of task 2,
+# recorded. A branch from commit 30 that slows task 4 by 10% is gated against main's commits
+# up to its merge-base and fails naming task 4. `history regressions` must name commit 12 as the first bad commit of task 2,
 # commit 21 as an improvement of task 3, and nothing else (the makespan may move too); the
 # gate against history fails at commit 12 and passes at commit 11; data recorded under
 # another fingerprint is never compared.
@@ -101,6 +102,23 @@ PY
 flowbench history --db "$db" show task:2 --variant sequential --json "$work/task2.json" | tail -4
 "$src/tools/plot.py" trend "$work/task2.json" -o "$work/task2-trend.png"
 [[ -n ${FLOWBENCH_TEST_OUT:-} ]] && cp "$work/task2-trend.png" "$work/task2.json" "$FLOWBENCH_TEST_OUT/"
+
+# A branch off commit 30 slows task 4 by 10%: gated (not recorded) against main's last 5
+# commits up to the merge-base, it fails naming task 4 alone.
+git checkout -q -b feature
+sed -i 's/"--duration-s", "0.4", "--cpu-fraction", "0.5"/"--duration-s", "0.4", "--cpu-fraction", "0.5", "--slowdown", "1.1"/' workflow.json
+grep -q '"1.1"' workflow.json || { echo "FAIL: the branch's spec was not changed"; exit 1; }
+git commit -qam "slow task 4"
+for r in 1 2 3 4 5; do
+  flowbench run workflow.json --mode sequential --time-scale 0.5 --no-cache -q -o "$work/data/feature/sequential" --run-id "r$r" > /dev/null
+done
+status=0
+flowbench gate --budgets budgets.json --db "$db" "$work/data/feature" > "$work/gate-feature.txt" || status=$?
+cat "$work/gate-feature.txt"
+[[ $status -eq 1 ]] || { echo "FAIL: the branch's gate should fail, got $status"; exit 1; }
+grep -q '^FAILED task-4-no-regression (not met):.*regressed' "$work/gate-feature.txt" || { echo "FAIL: task 4 not named on the branch"; exit 1; }
+[[ $(grep -c '^FAILED' "$work/gate-feature.txt") -eq 1 ]] || { echo "FAIL: another task was flagged on the branch"; exit 1; }
+git checkout -q main
 
 # Since commit 21: the slowdown is older, so it is left out.
 flowbench history --db "$db" regressions --since "${hashes[21]:0:10}" --json "$work/since.json" > /dev/null || true

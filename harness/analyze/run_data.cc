@@ -139,25 +139,60 @@ Expected<RunRecord> load_run(const fs::path& dir) {
   return record;
 }
 
+namespace {
+
+std::vector<fs::path> sorted_subfolders(const fs::path& folder) {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(folder, ec)) {
+    if (entry.is_directory()) out.push_back(entry.path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// The runs and instances records directly inside `folder`.
+SeriesFolder series_in(const fs::path& folder) {
+  SeriesFolder series{folder.filename().string(), {}, {}};
+  for (const auto& sub : sorted_subfolders(folder)) {
+    if (fs::exists(sub / "instances.json")) series.instances.push_back(sub / "instances.json");
+    else if (fs::exists(sub / "run.json")) series.runs.push_back(sub);
+  }
+  return series;
+}
+
+}  // namespace
+
+Expected<std::vector<SeriesFolder>> find_series(const fs::path& path) {
+  if (fs::exists(path / "run.json")) return std::vector<SeriesFolder>{{"run", {path}, {}}};
+  if (!fs::is_directory(path)) {
+    return Error{path.string() + ": no such folder; fix: give a run folder, a series folder (or a folder of them) "
+                 "or, where data is read, a benchmark JSON file"};
+  }
+  std::vector<SeriesFolder> found;
+  if (auto own = series_in(path); !own.runs.empty() || !own.instances.empty()) found.push_back(std::move(own));
+  for (const auto& sub : sorted_subfolders(path)) {
+    if (fs::exists(sub / "run.json") || fs::exists(sub / "instances.json")) continue;
+    if (auto series = series_in(sub); !series.runs.empty() || !series.instances.empty()) found.push_back(std::move(series));
+  }
+  if (found.empty()) {
+    return Error{path.string() + ": holds no run folders (no run.json in it or one level below); fix: give the "
+                 "folder `flowbench run --out` wrote to"};
+  }
+  return found;
+}
+
 Expected<std::vector<RunRecord>> load_runs(const std::vector<fs::path>& paths) {
   std::vector<RunRecord> runs;
   for (const auto& path : paths) {
-    std::vector<fs::path> folders;
-    if (fs::exists(path / "run.json")) {
-      folders.push_back(path);
-    } else if (fs::is_directory(path)) {
-      for (const auto& entry : fs::directory_iterator(path)) {
-        if (fs::exists(entry.path() / "run.json")) folders.push_back(entry.path());
-      }
-      std::sort(folders.begin(), folders.end());
-      if (folders.empty()) {
-        return Error{path.string() + ": neither a run folder (no run.json) nor a series of them; "
-                     "fix: give the folder flowbench run wrote (see --out/--run-id)"};
-      }
-    } else {
-      return Error{path.string() + ": no such folder; fix: give a run folder or a series folder"};
+    auto found = find_series(path);
+    if (!found) return found.error();
+    if (found->size() > 1) {
+      std::string names;
+      for (const auto& s : *found) names += (names.empty() ? "" : ", ") + s.variant;
+      return Error{path.string() + ": holds several series (" + names + "); fix: give one of them"};
     }
-    for (const auto& folder : folders) {
+    for (const auto& folder : found->front().runs) {
       auto run = load_run(folder);
       if (!run) return run.error();
       runs.push_back(std::move(*run));

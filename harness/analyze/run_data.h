@@ -43,8 +43,20 @@ struct RunRecord {
 // path, and the fix.
 Expected<RunRecord> load_run(const std::filesystem::path& dir);
 
-// Run folders; a folder without run.json is a series and contributes every run folder
-// directly inside it (sorted by name).
+// What a folder given to a command holds, by the one rule every command uses: a run folder
+// (it has run.json) is a series of one, variant "run"; else the folder is a series (the run
+// folders directly inside it, and the folders of `run --instances` holding instances.json),
+// its name the variant, and each subfolder holding runs or instances is a series of its own.
+struct SeriesFolder {
+  std::string variant;
+  std::vector<std::filesystem::path> runs;       // run folders, sorted by name
+  std::vector<std::filesystem::path> instances;  // instances.json files, sorted
+};
+// Errors when the path is no folder or holds no run at all.
+Expected<std::vector<SeriesFolder>> find_series(const std::filesystem::path& path);
+
+// The runs of run folders and series (find_series); a path holding several series is an
+// error naming them (give one).
 Expected<std::vector<RunRecord>> load_runs(const std::vector<std::filesystem::path>& paths);
 
 }  // namespace flowbench

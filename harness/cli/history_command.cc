@@ -131,7 +131,9 @@ int do_show(const HistoryCommand& c) {
   if (all.empty()) {
     std::cerr << "flowbench history show: " << loaded->second.string() << " holds no metric " << c.metric
               << (c.variant.empty() ? "" : " of variant " + c.variant)
-              << "; fix: name one `flowbench history export --format csv` lists (e.g. makespan, task:8, op:8/compile)\n";
+              << (c.include_dirty ? "" : " measured on a clean work tree")
+              << "; fix: name one `flowbench history export --format csv` lists (e.g. makespan, task:8, op:8/compile)"
+              << (c.include_dirty ? "" : ", or add --include-dirty") << "\n";
     return kExitBadInput;
   }
   return write_json_file(c.json, all.size() == 1 ? all[0] : all, "history show");

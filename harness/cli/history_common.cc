@@ -116,7 +116,10 @@ bool add_history_baselines(Budgets& budgets, const Measurements& data, const His
     const std::string key = std::string(kHistoryBaseline) + ":" + window.branch + ":" + std::to_string(window.commits);
     check->baseline = key;
     if (!baselines.count(key)) {
-      baselines.emplace(key, history::history_baseline(*snapshot, fingerprint, window, db.string()));
+      auto baseline = history::history_baseline(*snapshot, fingerprint, window, db.string());
+      std::cout << "baseline \"history\" (" << window.commits << " commits of " << window.branch << "): "
+                << (baseline.not_comparable.empty() ? baseline.source : "nothing comparable") << "\n";
+      baselines.emplace(key, std::move(baseline));
     }
   }
   return true;

@@ -4,12 +4,12 @@
 #include <sstream>
 
 #include "analyze/summary.h"
+#include "app/report_preparation.h"
 #include "build_info.h"
 #include "cli/cli_common.h"
 #include "interchange/conductor.h"
 #include "interchange/wfformat.h"
 #include "platform/posix.h"
-#include "report/completion_report.h"
 #include "report/exports.h"
 #include "platform/atomic_file.h"
 
@@ -120,13 +120,9 @@ int do_report(const ReportCommand& command) {
   input.display_scale = command.time_scale > 0 ? command.time_scale : input.before.front().time_scale;
   input.focus_task = command.focus_task;
   input.phase = split_commas(command.phase);
-  choose_report_defaults(input);
   // The timelines outline the critical path from each run's summary.json.
-  for (const auto* side : {&input.before, &input.after}) {
-    if (side->empty()) continue;
-    if (auto analysis = analyze_run(side->front(), {}, input.display_scale)) {
-      write_json_file(side->front().dir / "summary.json", summary_json(*analysis, input.display_scale), "report");
-    }
+  for (const auto& analysis : prepare_report(input)) {
+    write_json_file(analysis.run->dir / "summary.json", summary_json(analysis, input.display_scale), "report");
   }
   const fs::path report_dir = fs::absolute(command.output).parent_path();
   std::error_code ec;

@@ -78,76 +78,25 @@ Status add_instances(Measurements& m, const std::string& variant, const fs::path
   return ok_status();
 }
 
-bool has_runs(const fs::path& folder) {
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(folder, ec)) {
-    if (entry.is_directory() && fs::exists(entry.path() / "run.json")) return true;
-  }
-  return false;
-}
-
-std::vector<fs::path> sorted_subfolders(const fs::path& folder) {
-  std::vector<fs::path> out;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(folder, ec)) {
-    if (entry.is_directory()) out.push_back(entry.path());
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-// One series folder: its runs, and the instances records of `run --instances` inside it.
-Status add_series(Measurements& m, const std::string& variant, const fs::path& folder) {
-  for (const auto& sub : sorted_subfolders(folder)) {
-    if (fs::exists(sub / "instances.json")) {
-      if (auto added = add_instances(m, variant, sub / "instances.json"); !added) return added;
-      continue;  // its instances' runs are counted there, not as runs of this variant
-    }
-    if (!fs::exists(sub / "run.json")) continue;
-    auto run = load_run(sub);
-    if (!run) return run.error();
-    m.time_scale = run->time_scale;
-    m.time_scale_known = true;
-    note_spec(m, *run);
-    add_run(m, variant, *run);
-  }
-  return ok_status();
-}
-
-bool has_instances(const fs::path& folder) {
-  for (const auto& sub : sorted_subfolders(folder)) {
-    if (fs::exists(sub / "instances.json")) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 Expected<Measurements> measurements_from_folder(const fs::path& folder) {
+  auto found = find_series(folder);
+  if (!found) return found.error();
   Measurements m;
   m.source = folder.string();
-  if (fs::exists(folder / "run.json")) {
-    auto run = load_run(folder);
-    if (!run) return run.error();
-    m.time_scale = run->time_scale;
-    m.time_scale_known = true;
-    note_spec(m, *run);
-    add_run(m, "run", *run);
-    return m;
-  }
-  if (!fs::is_directory(folder)) {
-    return Error{folder.string() + ": no such folder; fix: give a run folder, a series folder or a benchmark JSON file"};
-  }
-  // Runs directly inside are the folder's own variant; folders of runs are variants of their own.
-  if (auto added = add_series(m, folder.filename().string(), folder); !added) return added.error();
-  for (const auto& sub : sorted_subfolders(folder)) {
-    if (fs::exists(sub / "run.json") || fs::exists(sub / "instances.json")) continue;
-    if (!has_runs(sub) && !has_instances(sub)) continue;
-    if (auto added = add_series(m, sub.filename().string(), sub); !added) return added.error();
-  }
-  if (m.samples.empty()) {
-    return Error{folder.string() + ": holds no run folders (no run.json below it); fix: give the folder `flowbench "
-                 "run --out` wrote to"};
+  for (const auto& series : *found) {
+    for (const auto& file : series.instances) {
+      if (auto added = add_instances(m, series.variant, file); !added) return added.error();
+    }
+    for (const auto& dir : series.runs) {
+      auto run = load_run(dir);
+      if (!run) return run.error();
+      m.time_scale = run->time_scale;
+      m.time_scale_known = true;
+      note_spec(m, *run);
+      add_run(m, series.variant, *run);
+    }
   }
   return m;
 }

@@ -3,7 +3,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <sstream>
 
 #include "build_info.h"
 #include "model/spec_loader.h"
@@ -37,13 +36,6 @@ Expected<std::string> git(const fs::path& repository, const std::vector<std::str
   return text;
 }
 
-std::vector<std::string> words(const std::string& text) {
-  std::istringstream in(text);
-  std::vector<std::string> out;
-  for (std::string word; in >> word;) out.push_back(word);
-  return out;
-}
-
 std::string branch_from_ci() {
   const auto env = platform::environment_map();
   for (const char* name : {"GITHUB_HEAD_REF", "GITHUB_REF_NAME", "CI_COMMIT_REF_NAME", "BRANCH_NAME"}) {
@@ -69,7 +61,7 @@ Expected<CommitInfo> commit_info(const fs::path& repository, const CommitOverrid
       return Error{"no commit to record for " + repository.string() + " (" + shown.error().message + ")" + fix};
     }
     if (shown) {
-      auto parts = words(*shown);
+      auto parts = split_words(*shown);
       if (parts.size() < 2) return Error{"git log gave no commit for " + rev + " in " + repository.string() + fix};
       info.hash = parts[0];
       info.time = std::stoll(parts[1]);

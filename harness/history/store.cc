@@ -3,9 +3,10 @@
 #include <algorithm>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
+
+#include "util/text.h"
 
 namespace flowbench::history {
 namespace fs = std::filesystem;
@@ -40,19 +41,6 @@ static_assert(std::size(kMigrations) == kSchemaVersion);
 std::int64_t pragma(Database& db, const char* name) {
   auto statement = db.prepare(std::string("PRAGMA ") + name);
   return statement.step() ? statement.integer(0) : 0;
-}
-
-std::string parents_text(const std::vector<std::string>& parents) {
-  std::string out;
-  for (const auto& p : parents) out += (out.empty() ? "" : " ") + p;
-  return out;
-}
-
-std::vector<std::string> parents_of(const std::string& text) {
-  std::istringstream in(text);
-  std::vector<std::string> out;
-  for (std::string word; in >> word;) out.push_back(word);
-  return out;
 }
 
 }  // namespace
@@ -141,7 +129,7 @@ RecordOutcome Store::record_one(const Result& result) {
                                          {result.fingerprint.digest(), fields.dump()});
   const std::int64_t commit = id_of("INSERT OR IGNORE INTO commits(hash, parents, commit_time) VALUES(?, ?, ?)",
                                     "SELECT id FROM commits WHERE hash = ?",
-                                    {result.commit.hash, parents_text(result.commit.parents),
+                                    {result.commit.hash, join(result.commit.parents, " "),
                                      std::to_string(result.commit.time)});
   auto add_result = db.prepare(
       "INSERT INTO results(digest, commit_id, branch, dirty, recorded_at, fingerprint_id, source, spec_sha256) "
@@ -188,7 +176,7 @@ Expected<Snapshot> Store::load() {
   while (r.step()) {
     Result result;
     result.id = r.integer(0);
-    result.commit = {r.text(1), parents_of(r.text(2)), r.text(4), r.integer(3), r.integer(5) != 0};
+    result.commit = {r.text(1), split_words(r.text(2)), r.text(4), r.integer(3), r.integer(5) != 0};
     result.recorded_at = r.integer(6);
     result.fingerprint = fingerprints[r.integer(7)];
     result.source = r.text(8);

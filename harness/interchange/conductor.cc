@@ -163,9 +163,100 @@ std::optional<TaskStatus> task_status(const std::string& status) {
 
 SystemTime from_epoch_ms(long long ms) { return SystemTime(std::chrono::milliseconds(ms)); }
 
-}  // namespace
+// The last attempt of each task reference (Conductor retries a task as a new entry).
+struct Attempts {
+  std::map<std::string, const json*> last;
+  std::map<std::string, int> count;
+};
 
-Expected<ImportedRun> run_from_conductor(const json& execution, const std::string& source) {
+Expected<Attempts> last_attempts(const json& tasks, const DefinitionWalk& walk, const std::string& source) {
+  Attempts attempts;
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    const json& task = tasks[i];
+    const std::string at = source + ": /tasks/" + std::to_string(i);
+    const std::string type = task.value("taskType", std::string());
+    if (type == "FORK" || type == "FORK_JOIN" || type == "JOIN") continue;
+    if (!task.contains("referenceTaskName") || !task["referenceTaskName"].is_string()) {
+      return Error{at + ": a task without referenceTaskName; fix: give the execution as Conductor returns it"};
+    }
+    const std::string ref = task["referenceTaskName"];
+    if (!walk.deps.count(ref)) {
+      return Error{at + "/referenceTaskName: " + ref + " is not in the workflow definition; fix: import executions "
+                   "whose tasks all come from their definition"};
+    }
+    ++attempts.count[ref];
+    const json*& last = attempts.last[ref];
+    if (!last || task.value("seq", 0) >= last->value("seq", 0)) last = &task;
+  }
+  return attempts;
+}
+
+// The definition's tasks, in its order, with their dependencies.
+Status add_graph(const DefinitionWalk& walk, Workflow& workflow, const std::string& source) {
+  std::map<std::string, std::size_t> index;
+  std::set<std::string> ids;
+  for (const auto& ref : walk.order) {
+    Task task;
+    task.id = flowbench_task_id(ref);
+    if (!ids.insert(task.id).second) {
+      return Error{source + ": /workflowDefinition: references " + ref + " and another both become task id " +
+                   task.id + "; fix: use references made of letters, digits, '.', '_' and '-'"};
+    }
+    task.id_json = ref == task.id ? json(ref) : json(task.id);
+    if (auto name = walk.names.find(ref); name != walk.names.end()) task.name = name->second;
+    index[ref] = workflow.tasks.size();
+    workflow.tasks.push_back(std::move(task));
+  }
+  workflow.deps.resize(walk.order.size());
+  for (std::size_t i = 0; i < walk.order.size(); ++i) {
+    auto deps = walk.deps.find(walk.order[i]);
+    if (deps == walk.deps.end()) continue;
+    for (const auto& dep : deps->second) {
+      workflow.deps[i].push_back(index[dep]);
+      workflow.tasks[i].after.push_back(workflow.tasks[index[dep]].id);
+    }
+  }
+  workflow.dependents = reverse_edges(workflow.deps);
+  return ok_status();
+}
+
+// One task's profile from its last attempt (skipped when it never ran).
+Expected<Profile> profile_of(const Task& task, const std::string& ref, const Attempts& attempts, const std::string& source) {
+  Profile p;
+  p.id = task.id;
+  p.task_id = task.id_json;
+  p.name = task.name;
+  auto found = attempts.last.find(ref);
+  if (found == attempts.last.end()) {
+    p.status = TaskStatus::kSkipped;
+    p.reason = "not executed in this workflow run";
+    return p;
+  }
+  const json& attempt = *found->second;
+  const std::string word = attempt.value("status", std::string());
+  auto task_state = task_status(word);
+  if (!task_state) {
+    return Error{source + ": /tasks (" + ref + ")/status: task status " + (word.empty() ? std::string("missing") : word) +
+                 "; fix: import a finished execution"};
+  }
+  p.status = *task_state;
+  p.reason = attempt.value("reasonForIncompletion", std::string());
+  if (const int tries = attempts.count.at(ref); tries > 1) {
+    if (!p.reason.empty()) p.reason += "; ";
+    p.reason += std::to_string(tries) + " attempts";
+  }
+  const long long start = attempt.value("startTime", 0LL), end = attempt.value("endTime", 0LL);
+  if (start > 0 && end >= start) {
+    p.start_time = from_epoch_ms(start);
+    p.end_time = from_epoch_ms(end);
+    p.duration_ms = static_cast<double>(end - start);
+  }
+  if (p.status == TaskStatus::kOk) p.exit_code = 0;
+  if (p.status == TaskStatus::kFailed) p.exit_code = 1;
+  return p;
+}
+
+Expected<DefinitionWalk> walk_definition(const json& execution, const std::string& source) {
   auto fail = [&](const std::string& where, const std::string& what, const std::string& fix) {
     return Error{source + ": " + where + ": " + what + "; fix: " + fix};
   };
@@ -187,102 +278,40 @@ Expected<ImportedRun> run_from_conductor(const json& execution, const std::strin
   walk.walk(execution["workflowDefinition"].value("tasks", json()), frontier, "/workflowDefinition/tasks");
   if (walk.error) return *walk.error;
   if (walk.order.empty()) return fail("/workflowDefinition/tasks", "no tasks", "give a workflow with tasks");
+  return walk;
+}
 
-  std::map<std::string, const json*> attempts;  // reference -> last attempt
-  std::map<std::string, int> attempt_count;
-  const json& tasks = execution["tasks"];
-  for (std::size_t i = 0; i < tasks.size(); ++i) {
-    const json& task = tasks[i];
-    const std::string at = "/tasks/" + std::to_string(i);
-    const std::string type = task.value("taskType", std::string());
-    if (type == "FORK" || type == "FORK_JOIN" || type == "JOIN") continue;
-    if (!task.contains("referenceTaskName") || !task["referenceTaskName"].is_string()) {
-      return fail(at, "a task without referenceTaskName", "give the execution as Conductor returns it");
-    }
-    const std::string ref = task["referenceTaskName"];
-    if (!walk.deps.count(ref)) {
-      return fail(at + "/referenceTaskName", ref + " is not in the workflow definition",
-                  "import executions whose tasks all come from their definition");
-    }
-    ++attempt_count[ref];
-    const json*& last = attempts[ref];
-    if (!last || task.value("seq", 0) >= last->value("seq", 0)) last = &task;
-  }
+}  // namespace
 
+Expected<ImportedRun> run_from_conductor(const json& execution, const std::string& source) {
+  auto walk = walk_definition(execution, source);
+  if (!walk) return walk.error();
+  auto attempts = last_attempts(execution["tasks"], *walk, source);
+  if (!attempts) return attempts.error();
   ImportedRun run;
   run.workflow.name = execution["workflowDefinition"].value("name", execution.value("workflowName", std::string("conductor")));
-  std::map<std::string, std::size_t> index;
-  std::set<std::string> ids;
-  for (const auto& ref : walk.order) {
-    Task task;
-    task.id = flowbench_task_id(ref);
-    if (!ids.insert(task.id).second) {
-      return fail("/workflowDefinition", "references " + ref + " and another both become task id " + task.id,
-                  "use references made of letters, digits, '.', '_' and '-'");
-    }
-    task.id_json = ref == task.id ? json(ref) : json(task.id);
-    task.name = walk.names[ref];
-    index[ref] = run.workflow.tasks.size();
-    run.workflow.tasks.push_back(std::move(task));
-  }
-  run.workflow.deps.resize(walk.order.size());
-  for (std::size_t i = 0; i < walk.order.size(); ++i) {
-    for (const auto& dep : walk.deps[walk.order[i]]) {
-      run.workflow.deps[i].push_back(index[dep]);
-      run.workflow.tasks[i].after.push_back(run.workflow.tasks[index[dep]].id);
-    }
-  }
-  run.workflow.dependents = reverse_edges(run.workflow.deps);
-
+  if (auto graph = add_graph(*walk, run.workflow, source); !graph) return graph.error();
   std::optional<SystemTime> first_start, last_end;
-  for (std::size_t i = 0; i < walk.order.size(); ++i) {
-    const std::string& ref = walk.order[i];
-    Profile p;
-    p.id = run.workflow.tasks[i].id;
-    p.task_id = run.workflow.tasks[i].id_json;
-    p.name = run.workflow.tasks[i].name;
-    if (!attempts.count(ref)) {
-      p.status = TaskStatus::kSkipped;
-      p.reason = "not executed in this workflow run";
-      run.profiles.push_back(std::move(p));
-      continue;
-    }
-    const json& attempt = *attempts[ref];
-    const std::string word = attempt.value("status", std::string());
-    auto task_state = task_status(word);
-    if (!task_state) {
-      return fail("/tasks (" + ref + ")/status", "task status " + (word.empty() ? std::string("missing") : word),
-                  "import a finished execution");
-    }
-    p.status = *task_state;
-    p.reason = attempt.value("reasonForIncompletion", std::string());
-    if (attempt_count[ref] > 1) {
-      if (!p.reason.empty()) p.reason += "; ";
-      p.reason += std::to_string(attempt_count[ref]);
-      p.reason += " attempts";
-    }
-    const long long start = attempt.value("startTime", 0LL), end = attempt.value("endTime", 0LL);
-    if (start > 0 && end >= start) {
-      p.start_time = from_epoch_ms(start);
-      p.end_time = from_epoch_ms(end);
-      p.duration_ms = static_cast<double>(end - start);
-      if (!first_start || *p.start_time < *first_start) first_start = p.start_time;
-      if (!last_end || *p.end_time > *last_end) last_end = p.end_time;
-    }
-    if (p.status == TaskStatus::kOk) p.exit_code = 0;
-    if (p.status == TaskStatus::kFailed) p.exit_code = 1;
-    run.profiles.push_back(std::move(p));
+  for (std::size_t i = 0; i < walk->order.size(); ++i) {
+    auto p = profile_of(run.workflow.tasks[i], walk->order[i], *attempts, source);
+    if (!p) return p.error();
+    if (p->start_time && (!first_start || *p->start_time < *first_start)) first_start = p->start_time;
+    if (p->end_time && (!last_end || *p->end_time > *last_end)) last_end = p->end_time;
+    run.profiles.push_back(std::move(*p));
   }
-  if (!first_start) return fail("/tasks", "no task has startTime and endTime", "import a finished execution");
+  if (!first_start) {
+    return Error{source + ": /tasks: no task has startTime and endTime; fix: import a finished execution"};
+  }
   assign_slots(run.profiles);
   run.end.started_at = *first_start;
   run.end.ended_at = *last_end;
   run.end.makespan = *last_end - *first_start;
+  const std::string status = execution.value("status", std::string());
   run.end.status = status == "COMPLETED"    ? RunStatus::kComplete
                    : status == "TERMINATED" ? RunStatus::kInterrupted
                                             : RunStatus::kFailed;
   std::set<std::string> workers;
-  for (const auto& [ref, attempt] : attempts) {
+  for (const auto& [ref, attempt] : attempts->last) {
     if (attempt->contains("workerId") && (*attempt)["workerId"].is_string()) workers.insert((*attempt)["workerId"].get<std::string>());
   }
   run.origin = {{"format", "conductor"},

@@ -100,12 +100,92 @@ std::string fixed(double value) {
 
 }  // namespace
 
+namespace {
+
+Error wf_error(const std::string& source, const std::string& where, const std::string& what, const std::string& fix) {
+  return Error{source + ": " + where + ": " + what + "; fix: " + fix};
+}
+
+// The execution record of each task, by its WfFormat id.
+Expected<std::map<std::string, const json*>> execution_runs(const json& exec, const std::string& source) {
+  std::map<std::string, const json*> runs;
+  for (std::size_t i = 0; i < exec.size(); ++i) {
+    const json& entry = exec[i];
+    const std::string where = "/workflow/execution/tasks/" + std::to_string(i);
+    if (!entry.is_object() || !entry.contains("id") || !entry["id"].is_string()) {
+      return wf_error(source, where, "an execution task without a string id", "give each execution task its task's id");
+    }
+    if (!entry.contains("runtimeInSeconds") || !entry["runtimeInSeconds"].is_number() ||
+        entry["runtimeInSeconds"].get<double>() < 0) {
+      return wf_error(source, where + "/runtimeInSeconds", "missing or negative", "give the recorded runtime in seconds");
+    }
+    runs[entry["id"].get<std::string>()] = &entry;
+  }
+  return runs;
+}
+
+// Each task's position by its WfFormat id; ids checked unique, also once made flowbench ids.
+Expected<std::map<std::string, std::size_t>> task_positions(const json& tasks, const std::map<std::string, const json*>& runs,
+                                                            const std::string& source) {
+  std::map<std::string, std::size_t> index;
+  std::map<std::string, std::string> taken;  // flowbench id -> WfFormat id
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    const json& task = tasks[i];
+    const std::string where = "/workflow/specification/tasks/" + std::to_string(i);
+    if (!task.is_object() || !task.contains("id") || !task["id"].is_string() || task["id"].get<std::string>().empty()) {
+      return wf_error(source, where + "/id", "missing or not a string", "give every task a unique id");
+    }
+    const std::string id = task["id"];
+    if (index.count(id)) return wf_error(source, where + "/id", "duplicate id " + id, "give every task a unique id");
+    const std::string mapped = flowbench_task_id(id);
+    if (taken.count(mapped)) {
+      return wf_error(source, where + "/id", "ids " + taken[mapped] + " and " + id + " both become " + mapped,
+                      "rename one of them (flowbench ids use letters, digits, '.', '_', '-')");
+    }
+    if (!runs.count(id)) {
+      return wf_error(source, where, "task " + id + " has no record in /workflow/execution/tasks",
+                      "import a complete execution trace");
+    }
+    index[id] = i;
+    taken[mapped] = id;
+  }
+  return index;
+}
+
+// One spec task: synth busy for the recorded runtime at the recorded CPU share.
+Expected<ordered_json> spec_task(const json& task, std::size_t i, const json& run,
+                                 const std::map<std::string, std::size_t>& index, std::vector<std::size_t>& deps,
+                                 const WfImportOptions& options, const std::string& source) {
+  const std::string id = task["id"];
+  const std::string where = "/workflow/specification/tasks/" + std::to_string(i);
+  ordered_json after = json::array();
+  const json parents = task.value("parents", json::array());
+  for (std::size_t p = 0; p < parents.size(); ++p) {
+    const std::string parent = parents[p].is_string() ? parents[p].get<std::string>() : parents[p].dump();
+    auto found = index.find(parent);
+    if (found == index.end()) {
+      return wf_error(source, where + "/parents/" + std::to_string(p), "unknown task " + parent,
+                      "list only ids of tasks in the specification");
+    }
+    deps.push_back(found->second);
+    after.push_back(flowbench_task_id(parent));
+  }
+  const double runtime = run["runtimeInSeconds"].get<double>();
+  // avgCPU is a percentage of one core; a single-threaded synth busies at most one.
+  const double cpu = run.contains("avgCPU") && run["avgCPU"].is_number() ? run["avgCPU"].get<double>() / 100 : 0;
+  const double cpu_fraction = std::clamp(cpu, 0.0, 1.0);
+  return ordered_json{{"id", flowbench_task_id(id)},
+                      {"name", task.value("name", id)},
+                      {"command", {options.handler, "--duration-s", fixed(runtime), "--cpu-fraction", fixed(cpu_fraction)}},
+                      {"after", after},
+                      {"expected_s", runtime}};
+}
+
+}  // namespace
+
 Expected<ordered_json> spec_from_wfformat(const json& instance, const std::string& source,
                                           const WfImportOptions& options) {
-  auto fail = [&](const std::string& where, const std::string& what, const std::string& fix) {
-    return Error{source + ": " + where + ": " + what + "; fix: " + fix};
-  };
-  if (!instance.is_object()) return fail("/", "not a JSON object", "give a WfFormat 1.5 instance file");
+  if (!instance.is_object()) return wf_error(source, "/", "not a JSON object", "give a WfFormat 1.5 instance file");
   const json* tasks = nullptr;
   const json* exec = nullptr;
   if (instance.contains("workflow") && instance["workflow"].is_object()) {
@@ -118,78 +198,24 @@ Expected<ordered_json> spec_from_wfformat(const json& instance, const std::strin
     }
   }
   if (!tasks || !tasks->is_array() || tasks->empty()) {
-    return fail("/workflow/specification/tasks", "missing or empty",
-                "give a WfFormat 1.5 instance (schemaVersion 1.5, workflow.specification.tasks)");
+    return wf_error(source, "/workflow/specification/tasks", "missing or empty",
+                    "give a WfFormat 1.5 instance (schemaVersion 1.5, workflow.specification.tasks)");
   }
   if (!exec || !exec->is_array()) {
-    return fail("/workflow/execution/tasks", "missing",
-                "import needs an execution trace (recorded runtimes), not a specification only");
+    return wf_error(source, "/workflow/execution/tasks", "missing",
+                    "import needs an execution trace (recorded runtimes), not a specification only");
   }
-  std::map<std::string, const json*> runs;
-  for (std::size_t i = 0; i < exec->size(); ++i) {
-    const json& entry = (*exec)[i];
-    const std::string where = "/workflow/execution/tasks/" + std::to_string(i);
-    if (!entry.is_object() || !entry.contains("id") || !entry["id"].is_string()) {
-      return fail(where, "an execution task without a string id", "give each execution task its task's id");
-    }
-    if (!entry.contains("runtimeInSeconds") || !entry["runtimeInSeconds"].is_number() ||
-        entry["runtimeInSeconds"].get<double>() < 0) {
-      return fail(where + "/runtimeInSeconds", "missing or negative", "give the recorded runtime in seconds");
-    }
-    runs[entry["id"].get<std::string>()] = &entry;
-  }
-
-  std::map<std::string, std::size_t> index;  // WfFormat id -> position
-  std::map<std::string, std::string> taken;  // flowbench id -> WfFormat id
-  for (std::size_t i = 0; i < tasks->size(); ++i) {
-    const json& task = (*tasks)[i];
-    const std::string where = "/workflow/specification/tasks/" + std::to_string(i);
-    if (!task.is_object() || !task.contains("id") || !task["id"].is_string() || task["id"].get<std::string>().empty()) {
-      return fail(where + "/id", "missing or not a string", "give every task a unique id");
-    }
-    const std::string id = task["id"];
-    if (index.count(id)) return fail(where + "/id", "duplicate id " + id, "give every task a unique id");
-    const std::string mapped = flowbench_task_id(id);
-    if (taken.count(mapped)) {
-      return fail(where + "/id", "ids " + taken[mapped] + " and " + id + " both become " + mapped,
-                  "rename one of them (flowbench ids use letters, digits, '.', '_', '-')");
-    }
-    if (!runs.count(id)) {
-      return fail(where, "task " + id + " has no record in /workflow/execution/tasks",
-                  "import a complete execution trace");
-    }
-    index[id] = i;
-    taken[mapped] = id;
-  }
-
+  auto runs = execution_runs(*exec, source);
+  if (!runs) return runs.error();
+  auto index = task_positions(*tasks, *runs, source);
+  if (!index) return index.error();
   Dependencies deps(tasks->size());
   ordered_json spec_tasks = json::array();
   for (std::size_t i = 0; i < tasks->size(); ++i) {
     const json& task = (*tasks)[i];
-    const std::string id = task["id"];
-    const std::string where = "/workflow/specification/tasks/" + std::to_string(i);
-    ordered_json after = json::array();
-    const json parents = task.value("parents", json::array());
-    for (std::size_t p = 0; p < parents.size(); ++p) {
-      const std::string parent = parents[p].is_string() ? parents[p].get<std::string>() : parents[p].dump();
-      if (!index.count(parent)) {
-        return fail(where + "/parents/" + std::to_string(p), "unknown task " + parent,
-                    "list only ids of tasks in the specification");
-      }
-      deps[i].push_back(index[parent]);
-      after.push_back(flowbench_task_id(parent));
-    }
-    const json& run = *runs[id];
-    const double runtime = run["runtimeInSeconds"].get<double>();
-    // avgCPU is a percentage of one core; a single-threaded synth busies at most one.
-    const double cpu = run.contains("avgCPU") && run["avgCPU"].is_number() ? run["avgCPU"].get<double>() / 100 : 0;
-    const double cpu_fraction = std::clamp(cpu, 0.0, 1.0);
-    spec_tasks.push_back({{"id", flowbench_task_id(id)},
-                          {"name", task.value("name", id)},
-                          {"command",
-                           {options.handler, "--duration-s", fixed(runtime), "--cpu-fraction", fixed(cpu_fraction)}},
-                          {"after", after},
-                          {"expected_s", runtime}});
+    auto made = spec_task(task, i, *runs->at(task["id"].get<std::string>()), *index, deps[i], options, source);
+    if (!made) return made.error();
+    spec_tasks.push_back(std::move(*made));
   }
   if (auto cycle = find_cycle(deps)) {
     std::string path;
@@ -197,7 +223,8 @@ Expected<ordered_json> spec_from_wfformat(const json& instance, const std::strin
       if (!path.empty()) path += " -> ";
       path += (*tasks)[node]["id"].get<std::string>();
     }
-    return fail("/workflow/specification/tasks", "the parents form a cycle: " + path, "remove one of those edges");
+    return wf_error(source, "/workflow/specification/tasks", "the parents form a cycle: " + path,
+                    "remove one of those edges");
   }
   std::string description = "Replay of the WfFormat instance ";
   description += source;

@@ -7,9 +7,7 @@
 
 #include "analyze/series.h"
 #include "analyze/stats.h"
-#include "analyze/summary.h"
 #include "build_info.h"
-#include "platform/posix.h"
 #include "util/text.h"
 #include "util/time_format.h"
 
@@ -120,16 +118,6 @@ std::string task_name(const std::vector<RunRecord>& runs, const std::string& id)
 
 }  // namespace
 
-void choose_report_defaults(ReportInput& input) {
-  if (input.before.empty()) return;
-  auto analysis = analyze_run(input.before.front(), {}, input.display_scale);
-  if (!analysis) return;
-  if (input.focus_task.empty() && !analysis->by_duration.empty()) {
-    input.focus_task = input.before.front().tasks[analysis->by_duration.front()].id;
-  }
-  if (input.phase.empty() && !analysis->siblings.empty()) input.phase = analysis->siblings.front().tasks;
-}
-
 namespace {
 
 // The budgets' verdicts over the report's runs, failing targets explained under the table.
@@ -206,17 +194,13 @@ void write_completion_report(std::ostream& out, const ReportInput& in) {
   write_success_criteria(out, in);
 
   out << "## Critical path\n\n";
-  for (const auto* side : {&in.before, &in.after}) {
-    if (side->empty()) continue;
-    auto analysis = analyze_run(side->front(), {}, scale);
-    if (!analysis) continue;
-    out << "- " << (side == &in.before ? "Baseline" : "Optimized") << " (run " << side->front().run_id
-        << "): " << join(analysis->path.tasks, " → ") << " = " << minutes(analysis->path.length_ms, scale)
-        << "; measured makespan " << minutes(analysis->makespan_ms, scale) << "\n";
+  for (const auto& path : in.critical_paths) {
+    out << "- " << path.side << " (run " << path.run_id << "): " << join(path.tasks, " → ") << " = "
+        << minutes(path.length_ms, scale) << "; measured makespan " << minutes(path.makespan_ms, scale) << "\n";
   }
   out << "\n## Per task (medians)\n\n| Task | Name | Baseline | Optimized | Change | p | Verdict |\n"
       << "|---|---|---|---|---|---|---|\n";
-  for (const auto& c : compare_runs(in.before, in.after, CompareOptions{})) {
+  for (const auto& c : in.per_task) {
     char p[16] = "–";
     if (c.p_value) std::snprintf(p, sizeof p, "%.4f", *c.p_value);
     char rel[16];
@@ -227,62 +211,6 @@ void write_completion_report(std::ostream& out, const ReportInput& in) {
   if (!in.plots.empty()) {
     out << "\n## Plots\n\n";
     for (const auto& [caption, path] : in.plots) out << "### " << caption << "\n\n![" << caption << "](" << path << ")\n\n";
-  }
-}
-
-void draw_report_plots(ReportInput& in, const fs::path& plot_script, const fs::path& folder, const fs::path& report_dir,
-                       std::ostream& warnings) {
-  std::error_code ec;
-  fs::create_directories(folder, ec);
-  auto dirs = [](const std::vector<RunRecord>& runs) {
-    std::vector<std::string> out;
-    for (const auto& run : runs) out.push_back(run.dir.string());
-    return out;
-  };
-  auto joined = [](const std::vector<std::string>& items) {
-    std::string out;
-    for (const auto& item : items) out += (out.empty() ? "" : ",") + item;
-    return out;
-  };
-  struct Plot {
-    std::string caption, file;
-    std::vector<std::string> args;
-  };
-  std::vector<Plot> plots;
-  plots.push_back({"Timeline of a baseline run", "gantt-before.png", {"gantt", in.before.front().dir.string()}});
-  if (!in.after.empty()) {
-    plots.push_back({"Timeline of an optimized run", "gantt-after.png", {"gantt", in.after.front().dir.string()}});
-    std::vector<std::string> bars = {"bars", "--before"};
-    for (const auto& d : dirs(in.before)) bars.push_back(d);
-    bars.push_back("--after");
-    for (const auto& d : dirs(in.after)) bars.push_back(d);
-    plots.push_back({"Task durations before and after", "bars.png", bars});
-  }
-  std::vector<std::string> variants = {"baseline=" + joined(dirs(in.before))};
-  if (!in.after.empty()) variants.push_back("optimized=" + joined(dirs(in.after)));
-  for (const auto& [name, runs] : in.variants) variants.push_back(name + "=" + joined(dirs(runs)));
-  auto focus = in.before.front().index_of(in.focus_task);
-  if (focus && in.before.front().tasks[*focus].profile && !in.before.front().tasks[*focus].profile->ops.empty()) {
-    std::vector<std::string> breakdown = {"breakdown", "--task", in.focus_task, "--variant"};
-    breakdown.insert(breakdown.end(), variants.begin(), variants.end());
-    plots.push_back({"Task " + in.focus_task + " sub-operations per variant", "breakdown.png", breakdown});
-  }
-  std::vector<std::string> distribution = {"distribution", "--variant"};
-  distribution.insert(distribution.end(), variants.begin(), variants.end());
-  plots.push_back({"Makespan of every repetition per variant", "distribution.png", distribution});
-  for (auto& plot : plots) {
-    std::vector<std::string> argv = {plot_script.string()};
-    argv.insert(argv.end(), plot.args.begin(), plot.args.end());
-    argv.push_back("-o");
-    argv.push_back((folder / plot.file).string());
-    const fs::path log = folder / (plot.file + ".log");
-    auto status = platform::run_and_wait(plot_script, argv, log);
-    if (!status || *status != 0) {
-      warnings << "flowbench report: plot " << plot.file << " failed (see " << log.string() << ")\n";
-      continue;
-    }
-    fs::remove(log, ec);
-    in.plots.push_back({plot.caption, (folder / plot.file).lexically_relative(report_dir).generic_string()});
   }
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "analyze/run_data.h"
+#include "analyze/series.h"
 #include "gate/gate.h"
 #include "util/expected.h"
 
@@ -26,21 +27,22 @@ struct ReportInput {
                                    // tasks that wait for the same tasks, e.g. 3, 4, 5)
   double display_scale = 1.0;
   std::vector<std::pair<std::string, std::string>> plots;  // caption, path relative to the report
+  // From analysis (app/report_preparation.h): the critical path of the first baseline and
+  // optimized run, and each task's medians before and after.
+  struct CriticalPath {
+    std::string side;  // "Baseline" | "Optimized"
+    std::string run_id;
+    std::vector<std::string> tasks;
+    double length_ms = 0, makespan_ms = 0;
+  };
+  std::vector<CriticalPath> critical_paths;
+  std::vector<Change> per_task;
 };
-
-// Fills the defaults of `focus_task` and `phase` from the baseline.
-void choose_report_defaults(ReportInput& input);
 
 // Writes the report: results table (total, focus task, phase, quality pass rate:
 // baseline, optimized, change, with a 95% CI of the median at 6 runs or more, else the
 // range), each variant's saving, the critical path before and after, per-task changes, the
 // machine and commit measured on, and the plots.
 void write_completion_report(std::ostream& out, const ReportInput& input);
-
-// Draws the report's plots with tools/plot.py (`plot_script`) into `folder`, and adds them
-// to `input.plots` relative to `report_dir`. A plot that fails is reported, not fatal.
-void draw_report_plots(ReportInput& input, const std::filesystem::path& plot_script,
-                       const std::filesystem::path& folder, const std::filesystem::path& report_dir,
-                       std::ostream& warnings);
 
 }  // namespace flowbench

@@ -1,6 +1,7 @@
 #include "util/text.h"
 
 #include <cstdio>
+#include <sstream>
 
 namespace flowbench {
 
@@ -10,6 +11,13 @@ std::string join(const std::vector<std::string>& words, std::string_view separat
     if (!out.empty()) out += separator;
     out += word;
   }
+  return out;
+}
+
+std::vector<std::string> split_words(const std::string& text) {
+  std::istringstream in(text);
+  std::vector<std::string> out;
+  for (std::string word; in >> word;) out.push_back(word);
   return out;
 }
 
