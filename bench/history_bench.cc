@@ -6,7 +6,9 @@
 //              bytes_per_sample: the database file's size over the samples it holds.
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <random>
 
 #include "history/changes.h"
@@ -52,9 +54,21 @@ Result result_at(int commit, int commits, std::mt19937_64& rng) {
   return r;
 }
 
-fs::path history_of(int commits) {
+// The databases built once per size, removed when the benchmark exits.
+std::map<int, fs::path>& built_histories() {
   static std::map<int, fs::path> built;
+  return built;
+}
+
+void remove_histories() {
+  std::error_code ec;
+  for (const auto& [commits, file] : built_histories()) fs::remove_all(file.parent_path(), ec);
+}
+
+fs::path history_of(int commits) {
+  auto& built = built_histories();
   if (built.count(commits)) return built[commits];
+  if (built.empty()) std::atexit(remove_histories);
   const fs::path file = scratch("history.db");
   auto store = Store::open(file, Store::Access::kWrite);
   std::mt19937_64 rng(7);

@@ -118,7 +118,10 @@ int do_show(const HistoryCommand& c) {
     const auto timeline = history::timeline_of(group);
     for (const auto& key : history::metrics_of(timeline)) {
       if (key.metric != c.metric || (!c.variant.empty() && key.variant != c.variant)) continue;
-      MetricHistory h{group.name(), history::metric_timeline(timeline, key), {}, {}, c.baseline_commits};
+      MetricHistory h{group.name(), history::metric_timeline(timeline, key), {}, {}, c.baseline_commits, "1"};
+      if (auto scale = group.fingerprint.fields.find("time_scale"); scale != group.fingerprint.fields.end()) {
+        h.time_scale = scale->second;
+      }
       for (const auto& commit : timeline) {
         if (commit.samples.count(key) && !commit.samples.at(key).empty()) h.times.push_back(commit.time);
       }

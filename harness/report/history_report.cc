@@ -61,7 +61,9 @@ void print_history_groups(std::ostream& out, const std::vector<Group>& groups) {
 
 void print_metric_history(std::ostream& out, const MetricHistory& h) {
   const auto& m = h.metric;
-  out << metric_label(m.key) << " on " << h.group << ": " << m.commits.size() << " commits\n\n";
+  out << metric_label(m.key) << " on " << h.group << ": " << m.commits.size() << " commits";
+  if (h.time_scale != "1" && is_time_metric(m.key.metric)) out << " (measured times; time scale " << h.time_scale << ")";
+  out << "\n\n";
   TextTable table{{"commit", "date", "n", "median", "min", "max", ""}, {}, true};
   const std::size_t baseline_from = m.commits.size() > h.baseline_commits ? m.commits.size() - h.baseline_commits : 0;
   for (std::size_t i = 0; i < m.commits.size(); ++i) {
@@ -87,7 +89,7 @@ json metric_history_json(const MetricHistory& h) {
   json out = {{"schema", "flowbench.history-metric/1"}, {"group", h.group},
               {"variant", h.metric.key.variant}, {"metric", h.metric.key.metric},
               {"label", metric_label(h.metric.key)}, {"unit", is_time_metric(h.metric.key.metric) ? "s" : ""},
-              {"baseline_commits", h.baseline_commits}, {"commits", commits}};
+              {"baseline_commits", h.baseline_commits}, {"time_scale", h.time_scale}, {"commits", commits}};
   out["changes"] = changes_json(h.changes, {})["changes"];
   return out;
 }

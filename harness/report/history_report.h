@@ -23,6 +23,7 @@ struct MetricHistory {
   std::vector<std::int64_t> times;      // each commit's time
   std::vector<history::Change> changes;
   std::size_t baseline_commits = 5;     // the newest commits a gate against history uses
+  std::string time_scale = "1";         // of the fingerprint: times are measured seconds
 };
 
 // A row per commit: commit, date, samples, median, min, max, and where a change starts.
