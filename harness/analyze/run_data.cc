@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "platform/atomic_file.h"
+#include "platform/posix.h"
 
 namespace flowbench {
 namespace fs = std::filesystem;
@@ -65,6 +66,23 @@ Expected<std::vector<Profile>> read_profile_files(const fs::path& folder) {
 
 }  // namespace
 
+namespace {
+
+// run.json's status; "crashed" for a run that says "running" while the flowbench that wrote
+// it (on this host) is gone: it was killed (SIGKILL, a crash, a reboot) and the run ends with
+// the tasks it recorded.
+std::string status_of(const json& run) {
+  const std::string status = run.value("status", "unknown");
+  if (status != "running" || !run.contains("pid") || !run["pid"].is_number_integer() || !run.contains("context") ||
+      !run["context"].is_object()) {
+    return status;
+  }
+  const bool here = run["context"].value("host", "") == platform::host_info().hostname;
+  return here && !platform::process_alive(run["pid"].get<int>()) ? "crashed" : status;
+}
+
+}  // namespace
+
 Expected<RunRecord> load_run(const fs::path& dir) {
   const fs::path run_json = dir / "run.json";
   auto text = read_file(run_json);
@@ -78,7 +96,7 @@ Expected<RunRecord> load_run(const fs::path& dir) {
   record.run_id = run.value("run_id", dir.filename().string());
   record.workflow = run.value("workflow", "");
   if (run.contains("spec") && run["spec"].is_string()) record.spec = run["spec"].get<std::string>();
-  record.status = run.value("status", "unknown");
+  record.status = status_of(run);
   record.started = run.value("started", "");
   record.context = run.value("context", json::object());
   record.time_scale = record.context.value("time_scale", 1.0);

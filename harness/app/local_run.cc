@@ -1,10 +1,14 @@
 #include "app/local_run.h"
 
+#include "app/resume.h"
+
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <memory>
 
 #include "analyze/run_data.h"
+#include "app/resume.h"
 #include "cache/run_cache.h"
 #include "exec/local_runner.h"
 #include "model/spec_loader.h"
@@ -159,6 +163,29 @@ Expected<std::unique_ptr<Runner>> make_runner(const RunRequest& request, const W
   return std::unique_ptr<Runner>(std::move(*created));
 }
 
+// The progress printer the request asks for (none for --progress none).
+std::unique_ptr<ProgressPrinter> make_printer(const RunRequest& request, std::ostream& out) {
+  ProgressStyle style = request.progress;
+  if (style == ProgressStyle::kAuto) {
+    style = platform::is_terminal(2) ? ProgressStyle::kStatusLine : ProgressStyle::kLines;
+  }
+  if (style == ProgressStyle::kNone) return nullptr;
+  return std::make_unique<ProgressPrinter>(
+      out, style == ProgressStyle::kStatusLine ? ProgressPrinter::Style::kStatusLine : ProgressPrinter::Style::kLines,
+      platform::terminal_width(2));
+}
+
+// Every run records the digests of what it runs; with --resume, the earlier run it continues.
+Expected<std::optional<ResumePoint>> resume_of(const RunRequest& request, const Workflow& workflow,
+                                               RunSettings& settings) {
+  if (auto digests = add_run_digests(workflow, settings); !digests) return digests.error();
+  if (request.resume.empty()) return std::optional<ResumePoint>();
+  auto point = resume_point(request.resume, workflow, settings);
+  if (!point) return point.error();
+  settings.resumed_from = point->from.string();
+  return std::optional<ResumePoint>(std::move(*point));
+}
+
 }  // namespace
 
 Expected<RunReport> run_workflow(const RunRequest& request, std::ostream& progress_out,
@@ -175,31 +202,22 @@ Expected<RunReport> run_workflow(const RunRequest& request, std::ostream& progre
     priority = critical_path_priorities(workflow->deps, prepared->expected_s);
   }
 
+  const fs::path cache_dir = request.cache_dir.empty() ? workflow->spec_dir / ".flowbench" / "cache"
+                                                      : fs::absolute(request.cache_dir);
+  const bool use_cache = !request.no_cache && !slurm;
+  RunSettings settings = run_settings(request, jobs, use_cache, cache_dir);
+  auto resume = resume_of(request, *workflow, settings);
+  if (!resume) return resume.error();
   const std::string run_id = request.run_id.empty()
                                  ? compact_stamp(std::chrono::system_clock::now()) + "-" + mode_name(request.mode)
                                  : request.run_id;
   auto paths = create_run_folder(request.out, run_id);
   if (!paths) return paths.error();
-
-  const fs::path cache_dir = request.cache_dir.empty() ? workflow->spec_dir / ".flowbench" / "cache"
-                                                      : fs::absolute(request.cache_dir);
-  const bool use_cache = !request.no_cache && !slurm;
-  RunFolderWriter folder_writer(*paths, run_settings(request, jobs, use_cache, cache_dir));
+  RunFolderWriter folder_writer(*paths, settings);
   TraceCollector trace(paths->trace());
   std::vector<RunObserver*> observers{&folder_writer, &trace};
-
-  ProgressStyle style = request.progress;
-  if (style == ProgressStyle::kAuto) {
-    style = platform::is_terminal(2) ? ProgressStyle::kStatusLine : ProgressStyle::kLines;
-  }
-  std::optional<ProgressPrinter> printer;
-  if (style != ProgressStyle::kNone) {
-    printer.emplace(progress_out,
-                    style == ProgressStyle::kStatusLine ? ProgressPrinter::Style::kStatusLine
-                                                        : ProgressPrinter::Style::kLines,
-                    platform::terminal_width(2));
-    observers.push_back(&*printer);
-  }
+  auto printer = make_printer(request, progress_out);
+  if (printer) observers.push_back(printer.get());
   std::optional<JsonEventWriter> events;
   if (request.json_events) {
     events.emplace(events_out);
@@ -224,8 +242,10 @@ Expected<RunReport> run_workflow(const RunRequest& request, std::ostream& progre
   RunCache run_cache(wf, action_cache, run_paths, request.time_scale,
                      [&](const Task& task) { return task_environment(task, launch_settings); },
                      progress_out);
+  std::optional<ResumeCache> resumed;
+  if (*resume) resumed.emplace(wf, **resume, run_paths.root, use_cache ? &run_cache : nullptr);
   SchedulerOptions options;
-  if (use_cache) options.cache = &run_cache;
+  options.cache = resumed ? static_cast<TaskCache*>(&*resumed) : use_cache ? &run_cache : nullptr;
   options.keep_going = request.keep_going;
   options.kill_on_failure = request.kill_on_failure;
   options.time_scale = request.time_scale;

@@ -49,6 +49,7 @@ struct RunRequest {
   bool cache_read_only = false;       // restore hits, store nothing
   std::vector<std::filesystem::path> handler_dirs;  // searched first for programs
   std::vector<std::string> only;      // run just these task ids (their other dependencies count as done)
+  std::filesystem::path resume;       // an earlier run that stopped: its ok tasks are kept, the rest run
   Executor executor = Executor::kLocal;
   slurm::ClusterOptions cluster;      // with slurm: partition, account, QoS, extra sbatch arguments
   std::filesystem::path flowbench;    // with slurm: the binary jobs run (default: this one)

@@ -27,7 +27,7 @@ struct RunCommand {
 
 void add_run_options(CLI::App& run, RunCommand& command) {
   RunRequest& request = command.request;
-  run.add_option("spec", request.spec, "Workflow spec (JSON, schema flowbench.workflow/1)")->required();
+  run.add_option("spec", request.spec, "Workflow spec (JSON, schema flowbench.workflow/1); with --resume, the earlier run's by default");
   run.add_option("--mode", command.mode,
                  "sequential: one task at a time in the spec's order; parallel: by dependencies")
       ->check(CLI::IsMember({"sequential", "parallel"}))
@@ -66,6 +66,10 @@ void add_run_options(CLI::App& run, RunCommand& command) {
                  "Action cache folder for tasks that declare a cache block "
                  "(default: .flowbench/cache beside the spec)");
   run.add_flag("--no-cache", request.no_cache, "Run every task; neither restore nor store");
+  run.add_option("--resume", request.resume,
+                 "Continue a run that stopped (crashed, interrupted, failed) into a new run folder: its tasks that "
+                 "ended ok are kept, the rest run; refused when the spec or a handler changed since")
+      ->check(CLI::ExistingDirectory);
   run.add_option("--only", request.only, "Run just these task ids (dependencies outside them count as done)")
       ->delimiter(',');
   run.add_option("--instances", command.instances,
@@ -115,9 +119,13 @@ int do_instances(const RunRequest& request, std::size_t count) {
 void print_task_counts(const std::filesystem::path& run_folder) {
   auto run = load_run(run_folder);
   if (!run) return;  // the run line above already names the folder
-  std::size_t ran = 0, restored = 0, failed = 0, skipped = 0;
+  std::size_t ran = 0, restored = 0, failed = 0, skipped = 0, resumed = 0;
   for (const auto& task : run->tasks) {
     if (!task.profile) continue;
+    if (!task.profile->resumed_from.empty()) {
+      ++resumed;
+      continue;
+    }
     switch (task.profile->status) {
       case TaskStatus::kOk: ++ran; break;
       case TaskStatus::kCached: ++restored; break;
@@ -126,7 +134,9 @@ void print_task_counts(const std::filesystem::path& run_folder) {
     }
   }
   std::cout << "tasks: " << ran << " ran, " << restored << " restored from the cache, " << failed << " failed, "
-            << skipped << " skipped\n";
+            << skipped << " skipped";
+  if (resumed > 0) std::cout << ", " << resumed << " kept from the run resumed";
+  std::cout << "\n";
   if (restored > 0) {
     std::cout << restored << (restored == 1 ? " task was" : " tasks were")
               << " restored from the action cache, not run: their times are restore times; --no-cache for a cold "
@@ -164,6 +174,24 @@ int do_run(RunCommand& command) {
   request.handler_dirs = handler_dirs();
   request.mode = command.mode == "sequential" ? RunMode::kSequential : RunMode::kParallel;
   request.executor = command.executor == "slurm" ? Executor::kSlurm : Executor::kLocal;
+  if (!request.resume.empty()) {
+    if (command.instances > 0 || !request.only.empty()) {
+      std::cerr << "flowbench run: --resume continues one whole run; fix: drop --instances and --only\n";
+      return kExitBadInput;
+    }
+    if (request.spec.empty()) {
+      auto earlier = load_run(request.resume);
+      if (!earlier) {
+        std::cerr << "flowbench run: --resume: " << earlier.error().message << "\n";
+        return kExitBadInput;
+      }
+      request.spec = earlier->spec;
+    }
+  }
+  if (request.spec.empty()) {
+    std::cerr << "flowbench run: no spec; fix: give the workflow spec (or --resume RUN)\n";
+    return kExitBadInput;
+  }
   if (command.dry_run) return do_dry_run(request, command.json);
   if (command.instances > 0) return do_instances(request, command.instances);
   auto report = run_workflow(request, std::cerr, std::cout);

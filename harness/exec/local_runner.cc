@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <csignal>
 
+#include "platform/group_watchdog.h"
 #include "platform/posix.h"
 
 namespace flowbench {
@@ -31,6 +32,7 @@ void LocalRunner::start(const Launch& launch) {
     finished_.push_back(std::move(outcome));
     return;
   }
+  platform::watch_group(*pid);
   Child child{launch.task, *pid, started, started_at, std::nullopt, std::nullopt};
   if (launch.timeout) child.deadline = started + *launch.timeout;
   children_.push_back(child);
@@ -46,6 +48,7 @@ void LocalRunner::reap_finished() {
     const SteadyTime now = std::chrono::steady_clock::now();
     // The leader is gone; make sure nothing it started outlives a kill.
     if (it->timed_out || it->interrupted) platform::signal_group(it->pid, SIGKILL);
+    platform::forget_group(it->pid);
     TaskOutcome outcome;
     outcome.task = it->task;
     const int signal = reaped->signal;

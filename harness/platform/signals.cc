@@ -1,5 +1,7 @@
 #include "platform/signals.h"
 
+#include <signal.h>
+
 #include <csignal>
 
 #include <boost/asio/io_context.hpp>
@@ -9,6 +11,11 @@ namespace flowbench::platform {
 
 struct SignalWaiter::State {
   explicit State(bool child) : signals(io, SIGINT, SIGTERM) {
+    // A signal the user chose to ignore (`nohup flowbench run ...`) stays ignored.
+    for (int hangup : {SIGHUP, SIGQUIT}) {
+      struct sigaction current {};
+      if (::sigaction(hangup, nullptr, &current) == 0 && current.sa_handler != SIG_IGN) signals.add(hangup);
+    }
     if (child) signals.add(SIGCHLD);
   }
   boost::asio::io_context io;

@@ -1,5 +1,5 @@
 // Signals sent to flowbench, owned in one place for every runner: a stop request (SIGINT,
-// SIGTERM) is caught and kept instead of ending the process, so the runner can stop its
+// SIGTERM, SIGHUP from a closed terminal or a dropped SSH session, SIGQUIT) is caught and kept instead of ending the process, so the runner can stop its
 // tasks and leave a consistent run; SIGCHLD, when asked for, wakes a wait so that an ended
 // child is reaped at once.
 #pragma once

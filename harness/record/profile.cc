@@ -59,6 +59,7 @@ nlohmann::ordered_json to_json(const Profile& p) {
   out["name"] = p.name;
   out["status"] = status_name(p.status);
   out["reason"] = p.reason.empty() ? ojson(nullptr) : ojson(p.reason);
+  if (!p.resumed_from.empty()) out["resumed_from"] = p.resumed_from;
   out["signal"] = p.signal;
   out["cpu_user_ms"] = round3(p.cpu_user_ms);
   out["cpu_sys_ms"] = round3(p.cpu_sys_ms);
@@ -122,6 +123,7 @@ Expected<Profile> profile_from_json(const json& in, const std::string& where) {
   }
   if (in.contains("executor") && in["executor"].is_object()) p.executor = in["executor"];
   if (in.contains("reason") && in["reason"].is_string()) p.reason = in["reason"].get<std::string>();
+  if (in.contains("resumed_from") && in["resumed_from"].is_string()) p.resumed_from = in["resumed_from"].get<std::string>();
   if (in.contains("quality") && in["quality"].is_object()) {
     const json& q = in["quality"];
     if (q.contains("passed") && q["passed"].is_number_integer()) p.quality_passed = q["passed"].get<int>();

@@ -45,6 +45,7 @@ struct Profile {
   std::vector<Op> ops;
   std::optional<int> quality_passed, quality_failed;
   std::string log_file;         // relative to the run folder
+  std::string resumed_from;     // kept from this earlier run by `run --resume` (it did not run again)
   int slot = -1;                // concurrent slot it ran in, -1 when it did not run
   double time_scale = 1.0;
   std::optional<double> queue_wait_ms;  // submit -> start, from a queueing executor (Slurm)

@@ -107,6 +107,9 @@ void RunFolderWriter::write_run_json(const RunEnd* end) {
       {"context", context},
       {"started", iso8601(started_at_)},
   };
+  if (!settings_.spec_sha256.empty()) run["spec_sha256"] = settings_.spec_sha256;
+  if (!settings_.handlers.empty()) run["handlers"] = settings_.handlers;
+  if (!settings_.resumed_from.empty()) run["resumed_from"] = settings_.resumed_from;
   // The graph as it was run, so analysis never depends on a spec that moved or changed.
   json graph = json::array();
   if (workflow_) {
@@ -123,6 +126,7 @@ void RunFolderWriter::write_run_json(const RunEnd* end) {
   run["graph"] = std::move(graph);
   if (!end) {
     run["status"] = run_status_name(RunStatus::kRunning);
+    run["pid"] = platform::process_id();  // so that a reader can tell a run whose flowbench died
   } else {
     json counts = json::object();
     for (const char* s : {"ok", "failed", "timeout", "skipped", "cached", "interrupted"}) {

@@ -29,6 +29,10 @@ struct RunSettings {
   nlohmann::json imported_from;
   // Where the tasks ran: {"name": "local"} or {"name": "slurm", "partition": ..., ...}.
   nlohmann::json executor = {{"name", "local"}};
+  // What the run ran, so that `run --resume` can tell a changed spec or handler.
+  std::string spec_sha256;
+  nlohmann::json handlers = nlohmann::json::object();  // resolved program -> SHA-256
+  std::string resumed_from;                            // the run folder this one continues
 };
 
 struct RunPaths {

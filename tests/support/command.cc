@@ -33,7 +33,7 @@ CommandResult run_command(const std::vector<std::string>& argv, const fs::path& 
       } else if (signal == SIGTERM) {
         process.request_exit();
       } else {
-        process.terminate();
+        ::kill(process.id(), signal);  // SIGHUP, SIGQUIT, SIGKILL: as a terminal or the OOM killer sends them
       }
     });
   }

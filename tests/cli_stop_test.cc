@@ -1,0 +1,156 @@
+// Every stop consistent, with real processes: SIGHUP (a closed terminal) and SIGQUIT stop a
+// run like SIGTERM; SIGKILL of flowbench itself leaves no task process behind for more than
+// a couple of seconds and a run folder that analysis calls crashed.
+#include <signal.h>
+
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "support/command.h"
+
+namespace flowbench {
+namespace {
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+// True while the process exists and is not a zombie (PID 1 of a container may never reap).
+bool alive(int pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return false;
+  const auto close = line.rfind(')');
+  return close != std::string::npos && close + 2 < line.size() && line[close + 2] != 'Z';
+}
+
+class CliStopTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // Two tasks that each start a grandchild (sleep) and record both pids.
+    testing::write_text(dir_.path() / "spec.json", R"({"schema": "flowbench.workflow/1", "name": "stops", "tasks": [
+      {"id": "quick", "command": ["synth", "--duration-s", "0"]},
+      {"id": "a", "shell": true, "command": "echo $$ > a.pid; sleep 60 & echo $! > a-child.pid; wait", "after": ["quick"]},
+      {"id": "b", "shell": true, "command": "echo $$ > b.pid; sleep 60 & echo $! > b-child.pid; wait", "after": ["quick"]}]})");
+  }
+
+  // Runs the spec, sends `signal` once both tasks run, and returns the result.
+  testing::CommandResult run_and_send(int signal) {
+    return testing::run_command(
+        {testing::bin_path("flowbench").string(), "run", "spec.json", "-j", "2", "--out", "runs", "--run-id", "r",
+         "--kill-grace", "1", "--no-cache"},
+        dir_.path(), [this, signal](const testing::SignalSender& send) {
+          for (int i = 0; i < 1000 && !(fs::exists(dir_.path() / "a-child.pid") && fs::exists(dir_.path() / "b-child.pid"));
+               ++i) {
+            std::this_thread::sleep_for(10ms);
+          }
+          std::this_thread::sleep_for(50ms);
+          send(signal);
+        });
+  }
+
+  std::vector<int> task_pids() {
+    std::vector<int> pids;
+    for (const char* name : {"a.pid", "a-child.pid", "b.pid", "b-child.pid"}) {
+      pids.push_back(std::stoi(testing::read_text(dir_.path() / name)));
+    }
+    return pids;
+  }
+
+  // Waits up to `limit` for every task process to be gone; the ones left.
+  std::vector<int> survivors(std::chrono::milliseconds limit) {
+    std::vector<int> left;
+    for (auto deadline = std::chrono::steady_clock::now() + limit;;) {
+      left.clear();
+      for (int pid : task_pids()) {
+        if (alive(pid)) left.push_back(pid);
+      }
+      if (left.empty() || std::chrono::steady_clock::now() > deadline) return left;
+      std::this_thread::sleep_for(20ms);
+    }
+  }
+
+  void TearDown() override {
+    for (const char* name : {"a.pid", "a-child.pid", "b.pid", "b-child.pid"}) {
+      if (!fs::exists(dir_.path() / name)) continue;
+      const int pid = std::stoi(testing::read_text(dir_.path() / name));
+      if (alive(pid)) ::kill(pid, SIGKILL);
+    }
+  }
+  testing::TempDir dir_;
+};
+
+TEST_F(CliStopTest, SighupAndSigquitStopTheRunLikeSigterm) {
+  for (int signal : {SIGHUP, SIGQUIT}) {
+    fs::remove_all(dir_.path() / "runs");
+    for (const char* name : {"a.pid", "a-child.pid", "b.pid", "b-child.pid"}) fs::remove(dir_.path() / name);
+    auto result = run_and_send(signal);
+    EXPECT_EQ(result.exit_code, 128 + signal) << result.err;
+    const auto run = testing::read_json(dir_.path() / "runs" / "r" / "run.json");
+    EXPECT_EQ(run["status"], "interrupted") << signal;
+    EXPECT_EQ(run["signal"], signal);
+    EXPECT_EQ(run["totals"]["counts"]["interrupted"], 2);
+    EXPECT_TRUE(survivors(2s).empty()) << "signal " << signal;
+  }
+}
+
+TEST_F(CliStopTest, SigkillOfFlowbenchLeavesNoTaskRunningAndACrashedRun) {
+  auto result = run_and_send(SIGKILL);
+  EXPECT_EQ(result.exit_code, SIGKILL);  // Boost.Process reports a killed process by its signal
+  const auto start = std::chrono::steady_clock::now();
+  const auto left = survivors(3s);
+  EXPECT_TRUE(left.empty()) << left.size() << " task processes outlived flowbench";
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
+  auto analysis = testing::run_command({testing::bin_path("flowbench").string(), "analyze", "runs/r"}, dir_.path());
+  EXPECT_EQ(analysis.exit_code, 0) << analysis.err;
+  EXPECT_NE(analysis.out.find("RUN ANALYSIS: r (stops, crashed)"), std::string::npos) << analysis.out;
+  EXPECT_NE(analysis.out.find("quick"), std::string::npos) << analysis.out;
+}
+
+TEST_F(CliStopTest, ResumeAfterSigkillRunsOnlyTheUnfinishedTasks) {
+  // "once" counts its runs; "slow" waits until the file "go" exists; "last" waits for both.
+  testing::write_text(dir_.path() / "spec.json", R"({"schema": "flowbench.workflow/1", "name": "resumable", "tasks": [
+    {"id": "once", "shell": true, "command": "echo ran >> once.count"},
+    {"id": "a", "shell": true, "command": "echo $$ > a.pid; echo $$ > a-child.pid; while [ ! -e go ]; do sleep 0.05; done", "after": ["once"]},
+    {"id": "b", "shell": true, "command": "echo $$ > b.pid; echo $$ > b-child.pid; while [ ! -e go ]; do sleep 0.05; done", "after": ["once"]},
+    {"id": "last", "command": ["synth", "--duration-s", "0"], "after": ["a", "b"]}]})");
+  auto killed = run_and_send(SIGKILL);
+  ASSERT_EQ(killed.exit_code, SIGKILL);
+  ASSERT_TRUE(survivors(3s).empty());
+  testing::write_text(dir_.path() / "go", "");
+  auto flowbench = [this](std::vector<std::string> args) {
+    args.insert(args.begin(), testing::bin_path("flowbench").string());
+    return testing::run_command(args, dir_.path());
+  };
+  auto resumed = flowbench({"run", "--resume", "runs/r", "--out", "runs", "--run-id", "r2", "--no-cache"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_NE(resumed.out.find("tasks: 3 ran, 0 restored from the cache, 0 failed, 0 skipped, 1 kept from the run resumed"),
+            std::string::npos) << resumed.out;
+  EXPECT_EQ(testing::read_text(dir_.path() / "once.count"), "ran\n");  // it did not run again
+  const auto run = testing::read_json(dir_.path() / "runs" / "r2" / "run.json");
+  EXPECT_EQ(run["status"], "complete");
+  EXPECT_EQ(run["resumed_from"], (dir_.path() / "runs" / "r").string());
+  const auto once = testing::read_json(dir_.path() / "runs" / "r2" / "profiles" / "task-once-profile.json");
+  EXPECT_EQ(once["status"], "ok");
+  EXPECT_EQ(once["resumed_from"], (dir_.path() / "runs" / "r").string());
+  EXPECT_TRUE(fs::exists(dir_.path() / "runs" / "r2" / "logs" / "task-once.log"));
+  const auto a = testing::read_json(dir_.path() / "runs" / "r2" / "profiles" / "task-a-profile.json");
+  EXPECT_FALSE(a.contains("resumed_from"));
+  auto analysis = flowbench({"analyze", "runs/r2"});
+  EXPECT_EQ(analysis.exit_code, 0) << analysis.err;
+  EXPECT_NE(analysis.out.find("RUN ANALYSIS: r2 (resumable, complete)"), std::string::npos) << analysis.out;
+
+  auto again = flowbench({"run", "--resume", "runs/r2", "--out", "runs", "--run-id", "r3"});
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.err.find("the run completed; nothing to resume"), std::string::npos) << again.err;
+  testing::write_text(dir_.path() / "spec.json", testing::read_text(dir_.path() / "spec.json") + "\n");
+  auto changed = flowbench({"run", "--resume", "runs/r", "--out", "runs", "--run-id", "r4"});
+  EXPECT_EQ(changed.exit_code, 2);
+  EXPECT_NE(changed.err.find("the spec changed since"), std::string::npos) << changed.err;
+  EXPECT_FALSE(fs::exists(dir_.path() / "runs" / "r4"));
+}
+
+}  // namespace
+}  // namespace flowbench
