@@ -2,9 +2,12 @@
 // run like SIGTERM; SIGKILL of flowbench itself leaves no task process behind for more than
 // a couple of seconds and a run folder that analysis calls crashed.
 #include <signal.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -150,6 +153,49 @@ TEST_F(CliStopTest, ResumeAfterSigkillRunsOnlyTheUnfinishedTasks) {
   EXPECT_EQ(changed.exit_code, 2);
   EXPECT_NE(changed.err.find("the spec changed since"), std::string::npos) << changed.err;
   EXPECT_FALSE(fs::exists(dir_.path() / "runs" / "r4"));
+}
+
+// A run folder on a file system that fills up (a 256 KiB tmpfs the test mounts; root only):
+// the error names the file, the running task is stopped, and nothing written is torn.
+TEST_F(CliStopTest, AFullDiskStopsTheRunAndTearsNothing) {
+  if (::geteuid() != 0) GTEST_SKIP() << "mounting a tmpfs needs root";
+  const fs::path mount = dir_.path() / "small";
+  fs::create_directories(mount);
+  if (std::system(("mount -t tmpfs -o size=256k tmpfs " + mount.string() + " 2>/dev/null").c_str()) != 0) {
+    GTEST_SKIP() << "this machine does not let root mount a tmpfs (a container without CAP_SYS_ADMIN)";
+  }
+  struct Unmount {
+    fs::path at;
+    ~Unmount() { (void)std::system(("umount " + at.string()).c_str()); }
+  } unmount{mount};
+  // "loud" fills the disk with its log while "a" waits; "a" and "b" would run for a minute.
+  testing::write_text(dir_.path() / "spec.json", R"({"schema": "flowbench.workflow/1", "name": "full", "tasks": [
+    {"id": "loud", "command": ["head", "-c", "1000000", "/dev/zero"]},
+    {"id": "a", "shell": true, "command": "echo $$ > a.pid; echo $$ > a-child.pid; sleep 60"},
+    {"id": "b", "shell": true, "command": "echo $$ > b.pid; echo $$ > b-child.pid; sleep 60", "after": ["loud"]}]})");
+  auto result = testing::run_command({testing::bin_path("flowbench").string(), "run", "spec.json", "-j", "2", "--out",
+                                      mount.string(), "--run-id", "r", "--kill-grace", "1", "--no-cache", "-q"},
+                                     dir_.path());
+  EXPECT_EQ(result.exit_code, 2) << result.out;
+  EXPECT_NE(result.err.find("No space left on device"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find(mount.string()), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("fix: free space"), std::string::npos) << result.err;
+  // "a" was stopped (not left to sleep a minute), "b" never started.
+  ASSERT_TRUE(fs::exists(dir_.path() / "a.pid"));
+  EXPECT_FALSE(alive(std::stoi(testing::read_text(dir_.path() / "a.pid"))));
+  EXPECT_FALSE(fs::exists(dir_.path() / "b.pid"));
+  // Whatever reached the disk is whole: every profile and every records line parses.
+  const fs::path run = mount / "r";
+  for (const auto& entry : fs::directory_iterator(run / "profiles")) {
+    EXPECT_FALSE(nlohmann::json::parse(testing::read_text(entry.path()), nullptr, false).is_discarded()) << entry.path();
+  }
+  if (fs::exists(run / "records.jsonl")) {
+    std::istringstream lines(testing::read_text(run / "records.jsonl"));
+    for (std::string line; std::getline(lines, line);) {
+      EXPECT_FALSE(nlohmann::json::parse(line, nullptr, false).is_discarded()) << line;
+    }
+  }
+  EXPECT_FALSE(nlohmann::json::parse(testing::read_text(run / "run.json"), nullptr, false).is_discarded());
 }
 
 }  // namespace

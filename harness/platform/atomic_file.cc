@@ -29,12 +29,15 @@ Status write_file_atomically(const fs::path& path, std::string_view content) {
       return Error{"cannot create " + temp.string() + ": " + std::strerror(errno) +
                    " (check that the folder exists and is writable)"};
     }
+    errno = 0;
     out.write(content.data(), static_cast<std::streamsize>(content.size()));
     out.close();
     if (!out) {
+      const int saved = errno ? errno : ENOSPC;
       std::error_code ignored;
       fs::remove(temp, ignored);
-      return Error{"cannot write " + temp.string() + " (disk full?)"};
+      return Error{"cannot write " + path.string() + ": " + std::strerror(saved) +
+                   "; fix: free space on that file system, or write to another one"};
     }
   }
   std::error_code ec;
@@ -51,7 +54,8 @@ Status append_line(const fs::path& path, std::string_view line) {
   std::string whole(line);
   whole.push_back('\n');
   if (!platform::append_whole(path, whole)) {
-    return Error{"cannot append to " + path.string() + ": " + std::strerror(errno)};
+    return Error{"cannot append to " + path.string() + ": " + std::strerror(errno) +
+                 "; fix: free space on that file system, or write to another one"};
   }
   return ok_status();
 }

@@ -37,6 +37,11 @@ std::optional<Error> BackgroundWriter::flush() {
   return error_;
 }
 
+std::optional<Error> BackgroundWriter::first_error() {
+  std::lock_guard lock(mutex_);
+  return error_;
+}
+
 void BackgroundWriter::run() {
   std::unique_lock lock(mutex_);
   for (;;) {

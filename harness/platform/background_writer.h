@@ -31,6 +31,9 @@ class BackgroundWriter {
   // the first write error seen since the writer started, if any.
   std::optional<Error> flush();
 
+  // The first write error seen so far, without waiting for the queue.
+  std::optional<Error> first_error();
+
  private:
   struct Write {
     bool append;

@@ -38,11 +38,18 @@ int terminal_width(int fd) {
 bool append_whole(const std::filesystem::path& path, const std::string& bytes) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return false;
+  struct stat before {};
+  const bool sized = ::fstat(fd, &before) == 0;
   const ssize_t written = ::write(fd, bytes.data(), bytes.size());
-  const int saved = errno;
+  int saved = errno;
+  const bool whole = written == static_cast<ssize_t>(bytes.size());
+  if (!whole) {
+    if (written >= 0) saved = ENOSPC;  // a short write: the file system filled up
+    if (sized) (void)::ftruncate(fd, before.st_size);  // never leave half a line behind
+  }
   ::close(fd);
   errno = saved;
-  return written == static_cast<ssize_t>(bytes.size());
+  return whole;
 }
 
 HostInfo host_info() {

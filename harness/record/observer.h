@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 
 #include "exec/runner.h"
@@ -31,6 +32,9 @@ class RunObserver {
   // Called periodically while tasks run (for live progress).
   virtual void on_tick(SteadyTime) {}
   virtual void on_run_finish(const RunEnd&) {}
+  // A problem that must stop the run (e.g. its record can no longer be written: a full
+  // disk); asked after every event. nullopt while all is well.
+  virtual std::optional<std::string> failure() { return std::nullopt; }
 };
 
 }  // namespace flowbench

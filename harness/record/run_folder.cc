@@ -67,6 +67,12 @@ void RunFolderWriter::on_task_finish(const Task& task, const Profile& profile) {
   peak_rss_kb_ = std::max(peak_rss_kb_, profile.max_rss_kb);
 }
 
+std::optional<std::string> RunFolderWriter::failure() {
+  if (!write_error_) write_error_ = writer_.first_error();
+  if (!write_error_) return std::nullopt;
+  return "the run folder cannot be written (" + write_error_->message + ")";
+}
+
 void RunFolderWriter::on_run_finish(const RunEnd& end) {
   if (auto error = writer_.flush(); error && !write_error_) write_error_ = error;
   write_run_json(&end);

@@ -67,6 +67,8 @@ class RunFolderWriter : public RunObserver {
   void on_run_start(const Workflow& workflow, SystemTime at) override;
   void on_task_finish(const Task& task, const Profile& profile) override;
   void on_run_finish(const RunEnd& end) override;
+  // A write that failed (the first): the run cannot be recorded, so it must stop.
+  std::optional<std::string> failure() override;
 
   // The first write that failed, if any (the run goes on; the CLI reports it).
   const std::optional<Error>& write_error() const { return write_error_; }

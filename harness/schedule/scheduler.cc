@@ -220,6 +220,25 @@ void Scheduler::finish(const TaskOutcome& outcome) {
   }
 }
 
+void Scheduler::halt_on_failure() {
+  if (halted_ || interrupt_signal_) return;
+  for (auto* observer : observers_) {
+    auto problem = observer->failure();
+    if (!problem) continue;
+    // Running on could only lose more: stop the tasks (even those a fail-fast stop would
+    // let finish), start none, end as failed.
+    halted_ = true;
+    stopping_ = true;
+    any_failed_ = true;
+    stop_reason_ = "not started: " + *problem;
+    for (std::size_t task : plan_.started()) {
+      if (slot_of_[task] < 0 && cancel_reason_[task].empty()) cancel_reason_[task] = stop_reason_;
+    }
+    stop_running("killed: " + *problem);
+    return;
+  }
+}
+
 RunEnd Scheduler::run() {
   RunEnd end;
   end.started_at = std::chrono::system_clock::now();
@@ -245,6 +264,7 @@ RunEnd Scheduler::run() {
       const SteadyTime now = std::chrono::steady_clock::now();
       for (auto* observer : observers_) observer->on_tick(now);
     }
+    halt_on_failure();
   }
   const std::vector<std::size_t> rest = plan_.not_started();
   plan_.skip(rest);

@@ -35,6 +35,8 @@ class Scheduler {
 
  private:
   void start_ready();
+  // Stops the run when an observer reports a failure (a run folder that cannot be written).
+  void halt_on_failure();
   int take_slot(std::size_t task);
   void on_started(const TaskStarted& event);
   // Queued tasks that have not started are cancelled; they come back as NotStarted.
@@ -57,6 +59,7 @@ class Scheduler {
   std::vector<std::string> cancel_reason_;  // why a queued task was cancelled
   bool queued_ = false;              // the runner orders dependencies (Slurm)
   bool stopping_ = false;
+  bool halted_ = false;     // stopped by an observer's failure (halt_on_failure)
   std::string stop_reason_;          // why tasks not started were skipped
   std::string kill_reason_;          // why running tasks were killed
   int interrupt_signal_ = 0;
