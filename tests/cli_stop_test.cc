@@ -168,9 +168,9 @@ TEST_F(CliStopTest, AFullDiskStopsTheRunAndTearsNothing) {
     fs::path at;
     ~Unmount() { (void)std::system(("umount " + at.string()).c_str()); }
   } unmount{mount};
-  // "loud" fills the disk with its log while "a" waits; "a" and "b" would run for a minute.
+  // Once "a" runs, "loud" fills the disk with its log; "a" and "b" would run for a minute.
   testing::write_text(dir_.path() / "spec.json", R"({"schema": "flowbench.workflow/1", "name": "full", "tasks": [
-    {"id": "loud", "command": ["head", "-c", "1000000", "/dev/zero"]},
+    {"id": "loud", "shell": true, "command": "while [ ! -e a.pid ]; do sleep 0.01; done; head -c 1000000 /dev/zero"},
     {"id": "a", "shell": true, "command": "echo $$ > a.pid; echo $$ > a-child.pid; sleep 60"},
     {"id": "b", "shell": true, "command": "echo $$ > b.pid; echo $$ > b-child.pid; sleep 60", "after": ["loud"]}]})");
   auto result = testing::run_command({testing::bin_path("flowbench").string(), "run", "spec.json", "-j", "2", "--out",
