@@ -84,7 +84,7 @@ TEST_F(CliHistoryTest, ACommitGivenByFlagsIsRecordedOnceWithEverySample) {
   EXPECT_EQ(testing::read_json(dir_.path() / "b.json")["commits"][0]["samples"].size(), 2u);
 }
 
-TEST_F(CliHistoryTest, AnUnknownMetricOrABadTagSaysWhatToDo) {
+TEST_F(CliHistoryTest, AnUnknownMetricOrABadTagIsAnsweredWithItsFix) {
   ASSERT_EQ(record_by_hand("h.db").exit_code, 0);
   auto show = flowbench({"history", "show", "task:zz", "--db", "h.db"});
   EXPECT_EQ(show.exit_code, 2);

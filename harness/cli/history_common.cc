@@ -26,10 +26,8 @@ history::CommitOverrides CommitFlags::overrides() const {
   history::CommitOverrides o;
   o.hash = hash;
   o.branch = branch;
-  if (!parents.empty() || !hash.empty()) {
-    // A commit named by hand has the parents named with it (none: a root, or unknown).
-    if (!parents.empty()) o.parents = split_commas(parents);
-  }
+  // Without --parents, git gives them (when the commit is in the repository; else none).
+  if (!parents.empty()) o.parents = split_commas(parents);
   if (time > 0) o.time = time;
   if (dirty) o.dirty = true;
   if (clean) o.dirty = false;

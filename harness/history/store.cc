@@ -90,12 +90,13 @@ Status Store::migrate(int up_to_version) {
   return ok_status();
 }
 
-std::int64_t Store::id_of(const char* insert, const char* select, const std::vector<std::string>& keys) {
+std::int64_t Store::id_of(const char* insert, const char* select, const std::vector<std::string>& keys,
+                          std::size_t key_count) {
   auto add = db_->prepare(insert);
   for (std::size_t i = 0; i < keys.size(); ++i) add.bind(static_cast<int>(i), keys[i]);
   add.run();
   auto find = db_->prepare(select);
-  for (std::size_t i = 0; i < keys.size() && i < 2; ++i) find.bind(static_cast<int>(i), keys[i]);
+  for (std::size_t i = 0; i < key_count; ++i) find.bind(static_cast<int>(i), keys[i]);
   return find.step() ? find.integer(0) : 0;
 }
 
@@ -126,11 +127,12 @@ RecordOutcome Store::record_one(const Result& result) {
   json fields(result.fingerprint.fields);
   const std::int64_t fingerprint = id_of("INSERT OR IGNORE INTO fingerprints(digest, fields) VALUES(?, ?)",
                                          "SELECT id FROM fingerprints WHERE digest = ?",
-                                         {result.fingerprint.digest(), fields.dump()});
+                                         {result.fingerprint.digest(), fields.dump()}, 1);
   const std::int64_t commit = id_of("INSERT OR IGNORE INTO commits(hash, parents, commit_time) VALUES(?, ?, ?)",
                                     "SELECT id FROM commits WHERE hash = ?",
                                     {result.commit.hash, join(result.commit.parents, " "),
-                                     std::to_string(result.commit.time)});
+                                     std::to_string(result.commit.time)},
+                                    1);
   auto add_result = db.prepare(
       "INSERT INTO results(digest, commit_id, branch, dirty, recorded_at, fingerprint_id, source, spec_sha256) "
       "VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
@@ -141,7 +143,7 @@ RecordOutcome Store::record_one(const Result& result) {
   auto add_samples = db.prepare("INSERT INTO samples(result_id, metric_id, vals) VALUES(?, ?, ?)");
   for (const auto& [key, values] : result.samples) {
     const std::int64_t metric = id_of("INSERT OR IGNORE INTO metrics(variant, name) VALUES(?, ?)",
-                                      "SELECT id FROM metrics WHERE variant = ? AND name = ?", {key.variant, key.metric});
+                                      "SELECT id FROM metrics WHERE variant = ? AND name = ?", {key.variant, key.metric}, 2);
     add_samples.bind(0, outcome.result_id).bind(1, metric).bind_blob(2, values).run();
   }
   auto add_tag = db.prepare("INSERT INTO tags(result_id, key, value) VALUES(?, ?, ?)");

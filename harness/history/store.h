@@ -59,7 +59,9 @@ class Store {
   explicit Store(std::unique_ptr<Database> db) : db_(std::move(db)) {}
   Status migrate(int up_to_version);
   RecordOutcome record_one(const Result& result);
-  std::int64_t id_of(const char* insert, const char* select, const std::vector<std::string>& keys);
+  // Inserts `keys` unless present; the row's id, found by the first `key_count` keys.
+  std::int64_t id_of(const char* insert, const char* select, const std::vector<std::string>& keys,
+                     std::size_t key_count);
   std::unique_ptr<Database> db_;
 };
 
