@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # ctest -L history: a real git repository of 30 commits of a small workflow. Commit 12 slows
-# task 2 by 15% (synth --slowdown 1.15 in its spec), commit 21 makes task 3 20% faster
-# (--slowdown 0.8); every other commit touches only a note. Each commit is run 5 times and
-# recorded. A branch from commit 30 that slows task 4 by 10% is gated against main's commits
+# task 2 by 25% (synth --slowdown 1.25 in its spec), commit 21 makes task 3 25% faster
+# (--slowdown 0.75); every other commit touches only a note. Each commit is run 5 times and
+# recorded. A branch from commit 30 that slows task 4 by 25% is gated against main's commits
 # up to its merge-base and fails naming task 4. `history regressions` must name commit 12 as the first bad commit of task 2,
 # commit 21 as an improvement of task 3, and nothing else (the makespan may move too); the
 # gate against history fails at commit 12 and passes at commit 11; data recorded under
 # another fingerprint is never compared.
+# The tasks' changes are large on purpose: a task's measured time includes starting its process
+# (tens of milliseconds under the sanitizers), which dilutes a relative slowdown of the handler's
+# own work. They stay small against the makespan, the total and the CPU time (about 3%, under
+# the 5% a change must reach), so those metrics show no change.
 #   history_commits_test.sh BIN_DIR SOURCE_DIR
 set -euo pipefail
 bin=$1 src=$2
@@ -46,8 +50,8 @@ EOF
 declare -a hashes
 for k in $(seq 1 30); do
   slow2=1 fast3=1
-  ((k >= 12)) && slow2=1.15
-  ((k >= 21)) && fast3=0.8
+  ((k >= 12)) && slow2=1.25
+  ((k >= 21)) && fast3=0.75
   write_spec "$slow2" "$fast3"
   echo "commit $k" >> notes.txt
   git add workflow.json budgets.json notes.txt
@@ -86,10 +90,10 @@ task2 = [c for c in changes if c["metric"] == "task:2"]
 task3 = [c for c in changes if c["metric"] == "task:3"]
 assert len(task2) == 1 and task2[0]["kind"] == "regression" and task2[0]["first_bad"] == slow and task2[0]["open"], \
     f"task 2: {[named(c) for c in task2]}"
-assert 0.10 < task2[0]["change"] < 0.20, task2[0]
+assert 0.10 < task2[0]["change"] < 0.35, task2[0]
 assert len(task3) == 1 and task3[0]["kind"] == "improvement" and task3[0]["first_bad"] == fast, \
     f"task 3: {[named(c) for c in task3]}"
-assert -0.25 < task3[0]["change"] < -0.15, task3[0]
+assert -0.35 < task3[0]["change"] < -0.10, task3[0]
 others = [c for c in changes if c["metric"] not in ("task:2", "task:3", "makespan")]
 assert not others, f"change points on other metrics: {[named(c) for c in others]}"
 for c in changes:
@@ -103,11 +107,11 @@ flowbench history --db "$db" show task:2 --variant sequential --json "$work/task
 "$src/tools/plot.py" trend "$work/task2.json" -o "$work/task2-trend.png"
 [[ -n ${FLOWBENCH_TEST_OUT:-} ]] && cp "$work/task2-trend.png" "$work/task2.json" "$FLOWBENCH_TEST_OUT/"
 
-# A branch off commit 30 slows task 4 by 10%: gated (not recorded) against main's last 5
+# A branch off commit 30 slows task 4 by 25%: gated (not recorded) against main's last 5
 # commits up to the merge-base, it fails naming task 4 alone.
 git checkout -q -b feature
-sed -i 's/"--duration-s", "0.4", "--cpu-fraction", "0.5"/"--duration-s", "0.4", "--cpu-fraction", "0.5", "--slowdown", "1.1"/' workflow.json
-grep -q '"1.1"' workflow.json || { echo "FAIL: the branch's spec was not changed"; exit 1; }
+sed -i 's/"--duration-s", "0.4", "--cpu-fraction", "0.5"/"--duration-s", "0.4", "--cpu-fraction", "0.5", "--slowdown", "1.25"/' workflow.json
+grep -q '"1.25"' workflow.json || { echo "FAIL: the branch's spec was not changed"; exit 1; }
 git commit -qam "slow task 4"
 for r in 1 2 3 4 5; do
   flowbench run workflow.json --mode sequential --time-scale 0.5 --no-cache -q -o "$work/data/feature/sequential" --run-id "r$r" > /dev/null
