@@ -155,19 +155,38 @@ TEST_F(CliStopTest, ResumeAfterSigkillRunsOnlyTheUnfinishedTasks) {
   EXPECT_FALSE(fs::exists(dir_.path() / "runs" / "r4"));
 }
 
+// A 256 KiB tmpfs mounted for one test and unmounted after it (root only; a container without
+// CAP_SYS_ADMIN cannot, and the test is skipped there).
+class SmallDisk {
+ public:
+  explicit SmallDisk(fs::path at) : path_(std::move(at)) {
+    fs::create_directories(path_);
+    if (::geteuid() != 0) {
+      why_not_ = "mounting a tmpfs needs root";
+    } else if (std::system(("mount -t tmpfs -o size=256k tmpfs " + path_.string() + " 2>/dev/null").c_str()) != 0) {
+      why_not_ = "this machine does not let root mount a tmpfs (a container without CAP_SYS_ADMIN)";
+    }
+  }
+  ~SmallDisk() {
+    if (mounted()) (void)std::system(("umount " + path_.string()).c_str());
+  }
+  bool mounted() const { return why_not_.empty(); }
+  const std::string& why_not() const { return why_not_; }
+  const fs::path& path() const { return path_; }
+  // Writes one file until the disk has no space left.
+  void fill() const { (void)std::system(("head -c 1000000 /dev/zero > " + (path_ / "filler").string() + " 2>/dev/null").c_str()); }
+
+ private:
+  fs::path path_;
+  std::string why_not_;
+};
+
 // A run folder on a file system that fills up (a 256 KiB tmpfs the test mounts; root only):
 // the error names the file, the running task is stopped, and nothing written is torn.
 TEST_F(CliStopTest, AFullDiskStopsTheRunAndTearsNothing) {
-  if (::geteuid() != 0) GTEST_SKIP() << "mounting a tmpfs needs root";
-  const fs::path mount = dir_.path() / "small";
-  fs::create_directories(mount);
-  if (std::system(("mount -t tmpfs -o size=256k tmpfs " + mount.string() + " 2>/dev/null").c_str()) != 0) {
-    GTEST_SKIP() << "this machine does not let root mount a tmpfs (a container without CAP_SYS_ADMIN)";
-  }
-  struct Unmount {
-    fs::path at;
-    ~Unmount() { (void)std::system(("umount " + at.string()).c_str()); }
-  } unmount{mount};
+  SmallDisk small(dir_.path() / "small");
+  if (!small.mounted()) GTEST_SKIP() << small.why_not();
+  const fs::path mount = small.path();
   // Once "a" runs, "loud" fills the disk with its log; "a" and "b" would run for a minute.
   testing::write_text(dir_.path() / "spec.json", R"({"schema": "flowbench.workflow/1", "name": "full", "tasks": [
     {"id": "loud", "shell": true, "command": "while [ ! -e a.pid ]; do sleep 0.01; done; head -c 1000000 /dev/zero"},
@@ -196,6 +215,72 @@ TEST_F(CliStopTest, AFullDiskStopsTheRunAndTearsNothing) {
     }
   }
   EXPECT_FALSE(nlohmann::json::parse(testing::read_text(run / "run.json"), nullptr, false).is_discarded());
+}
+
+// The action cache on a full file system: the task's outputs cannot be stored. The run goes on
+// (a cache saves time, it holds nothing the run needs), the warning names the path and the fix,
+// and no partial entry is left for a later run to find.
+TEST_F(CliStopTest, AFullCacheWarnsAndKeepsNoPartialEntry) {
+  SmallDisk small(dir_.path() / "small");
+  if (!small.mounted()) GTEST_SKIP() << small.why_not();
+  testing::write_text(dir_.path() / "spec.json", R"({"schema": "flowbench.workflow/1", "name": "cache-full", "tasks": [
+    {"id": "big", "shell": true, "command": "mkdir -p out && head -c 1000000 /dev/zero > out/big.bin",
+     "cache": {"outputs": ["out/**"]}}]})");
+  const fs::path cache = small.path() / "cache";
+  auto result = testing::run_command({testing::bin_path("flowbench").string(), "run", "spec.json", "--out", "runs",
+                                      "--run-id", "r", "--cache", cache.string(), "-q"},
+                                     dir_.path());
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.err.find("not cached: cannot write " + cache.string()), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("No space left on device"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("fix: free space there, trim the cache"), std::string::npos) << result.err;
+  std::size_t entries = 0, staged = 0;
+  if (fs::exists(cache / "entries")) {
+    for (const auto& entry : fs::recursive_directory_iterator(cache / "entries")) entries += entry.is_regular_file();
+  }
+  if (fs::exists(cache / "tmp")) staged = std::distance(fs::directory_iterator(cache / "tmp"), fs::directory_iterator());
+  EXPECT_EQ(entries, 0u) << "a partial entry was left in the cache";
+  EXPECT_EQ(staged, 0u) << "the staged entry was not removed";
+  auto analyzed = testing::run_command({testing::bin_path("flowbench").string(), "analyze", "runs/r"}, dir_.path());
+  EXPECT_EQ(analyzed.exit_code, 0) << analyzed.err;
+  EXPECT_NE(analyzed.out.find("complete"), std::string::npos) << analyzed.out;
+}
+
+// The history database on a full file system: `record` fails naming the database and the fix,
+// the transaction is rolled back, and the database reads as it was.
+TEST_F(CliStopTest, AFullDiskUnderTheHistoryLeavesItAsItWas) {
+  SmallDisk small(dir_.path() / "small");
+  if (!small.mounted()) GTEST_SKIP() << small.why_not();
+  const std::string fb = testing::bin_path("flowbench").string();
+  testing::write_text(dir_.path() / "tiny.json", R"({"schema": "flowbench.workflow/1", "name": "tiny", "tasks": [
+    {"id": 1, "command": ["synth", "--duration-s", "0"]}]})");
+  for (const char* series : {"first", "second"}) {
+    for (const char* run : {"r1", "r2"}) {
+      auto ran = testing::run_command({fb, "run", "tiny.json", "--no-cache", "-q", "-o",
+                                       std::string("data/") + series + "/sequential", "--run-id", run},
+                                      dir_.path());
+      ASSERT_EQ(ran.exit_code, 0) << ran.err;
+    }
+  }
+  const std::string db = (small.path() / "history.db").string();
+  auto record = [&](const std::string& data, const std::string& commit) {
+    std::vector<std::string> args = {fb, "record", data, "--db", db, "--branch", "main", "--commit-time", "1700000000",
+                                     "--clean", "--commit", commit};
+    return testing::run_command(args, dir_.path());
+  };
+  auto first = record("data/first", std::string(40, '1'));
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  small.fill();
+  auto second = record("data/second", std::string(40, '2'));
+  EXPECT_EQ(second.exit_code, 2) << second.out;
+  EXPECT_NE(second.err.find(db), std::string::npos) << second.err;
+  EXPECT_NE(second.err.find("full"), std::string::npos) << second.err;
+  EXPECT_NE(second.err.find("fix:"), std::string::npos) << second.err;
+  fs::remove(small.path() / "filler");
+  auto listed = testing::run_command({fb, "history", "--db", db, "export", "--format", "json"}, dir_.path());
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_NE(listed.out.find(std::string(40, '1')), std::string::npos) << "the first commit's results were lost";
+  EXPECT_EQ(listed.out.find(std::string(40, '2')), std::string::npos) << "a part of the failed record was kept";
 }
 
 }  // namespace

@@ -226,7 +226,9 @@ std::string noise_problem(const std::string& text) {
 }
 
 TEST(NoiseTest, BadNoiseFilesNameThePlaceAndTheFix) {
-  EXPECT_EQ(noise_problem("{"), "not valid JSON (truncated?); fix: write it again with `flowbench calibrate`");
+  EXPECT_EQ(noise_problem("{"),
+            "/: malformed JSON at column 2: syntax error while parsing object key - unexpected end of input; expected "
+            "string literal (the text ends early: a cut-off file?); fix: write it again with `flowbench calibrate`");
   EXPECT_EQ(noise_problem(R"({"schema": "x"})"),
             "/schema: not a flowbench.noise/1 file; fix: give the noise file flowbench calibrate wrote");
   EXPECT_EQ(noise_problem(noise_text(R"({"cpu_model": 3, "cpus": 2, "memory_gib": 24})", "[]")),

@@ -32,7 +32,9 @@ std::string budget_error(const std::string& text) {
 }
 
 TEST(BudgetsTest, BadFilesNameThePlaceAndTheFix) {
-  EXPECT_EQ(budget_error("{\"targets\": ["), "not valid JSON; fix: check the brackets and commas");
+  EXPECT_EQ(budget_error("{\"targets\": ["),
+            "/: malformed JSON at column 14: syntax error while parsing value - unexpected end of input; expected '[', "
+            "'{', or a literal (the text ends early: a cut-off file?); fix: compare it with fixtures/k1n/budgets.json");
   EXPECT_EQ(budget_error(R"({"targets": []})"), "/targets: missing or empty; fix: list the targets to check");
   EXPECT_EQ(budget_error(R"({"targets": [{"name": "t", "metric": "speed", "max_s": 1}]})"),
             "/targets/0/metric: unknown metric speed; fix: use makespan, total, cpu, peak_rss_mib, task:<id>, "
@@ -43,7 +45,8 @@ TEST(BudgetsTest, BadFilesNameThePlaceAndTheFix) {
             "\"baseline\": \"history\"");
   EXPECT_EQ(budget_error(R"({"targets": [{"name": "t", "metric": "makespan", "regression": {"baseline": "history",
             "history": {"commits": 0, "branch": 3}}}]})"),
-            "/targets/0/regression/history/commits: must be a number of at least 1; fix: write e.g. \"commits\": 1\n"
+            "/targets/0/regression/history/commits: must be a whole number from 1 to 10000, got 0; fix: write e.g. "
+            "\"commits\": 5\n"
             "/targets/0/regression/history/branch: must be a non-empty string; fix: write a name");
   EXPECT_EQ(budget_error(R"({"targets": [{"name": "t", "metric": "makespan"}]})"),
             "/targets/0: target t has no bound; fix: give max_s, min, max, max_ratio (with ratio_to) or a regression "

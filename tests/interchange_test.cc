@@ -120,8 +120,16 @@ TEST(WfFormatTest, ImportErrorsNameThePlaceAndTheFix) {
             "trace.json: /workflow/specification/tasks/1: task c has no record in /workflow/execution/tasks; fix: "
             "import a complete execution trace");
   EXPECT_EQ(wf_error(R"({"workflow": {"specification": {"tasks": [{"id": "a"}]}, "execution": {"tasks": [{"id": "a"}]}}})"),
-            "trace.json: /workflow/execution/tasks/0/runtimeInSeconds: missing or negative; fix: give the recorded "
+            "trace.json: /workflow/execution/tasks/0/runtimeInSeconds: missing; fix: give the recorded "
             "runtime in seconds");
+  EXPECT_EQ(wf_error(R"({"workflow": {"specification": {"tasks": [{"id": "a"}]}, "execution": {"tasks": [
+              {"id": "a", "runtimeInSeconds": 1e308}]}}})"),
+            "trace.json: /workflow/execution/tasks/0/runtimeInSeconds: is 1e+308, not a runtime between 0 and a year in "
+            "seconds; fix: give the recorded runtime in seconds");
+  EXPECT_EQ(wf_error(R"({"workflow": {"specification": {"tasks": [{"id": "a", "parents": "b"}]}, "execution": {"tasks": [
+              {"id": "a", "runtimeInSeconds": 1}]}}})"),
+            "trace.json: /workflow/specification/tasks/0/parents: must be an array of task ids, got \"b\"; fix: list the "
+            "ids of the tasks this one waits for, e.g. [\"split_fasta_00000001\"]");
   EXPECT_EQ(wf_error(R"({"workflow": {"specification": {"tasks": [{"id": "a#"}, {"id": "a/"}]}, "execution": {"tasks": [
               {"id": "a#", "runtimeInSeconds": 1}, {"id": "a/", "runtimeInSeconds": 1}]}}})"),
             "trace.json: /workflow/specification/tasks/1/id: ids a# and a/ both become a_; fix: rename one of them "

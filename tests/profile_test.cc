@@ -76,6 +76,10 @@ TEST(ProfileTest, ParsesIsoTimesWithOffsets) {
   EXPECT_EQ(parse_iso8601("2023-11-14T22:13:20.123Z"), utc);
   EXPECT_FALSE(parse_iso8601("yesterday").has_value());
   EXPECT_FALSE(parse_iso8601("2023-11-14T22:13:20").has_value()) << "no zone: ambiguous";
+  EXPECT_FALSE(parse_iso8601("4419-01-01T00:00:00Z").has_value()) << "past what the clock holds";
+  EXPECT_FALSE(parse_iso8601("-999-01-01T00:00:00Z").has_value());
+  EXPECT_FALSE(parse_iso8601("2023-13-14T22:13:20Z").has_value()) << "month 13";
+  EXPECT_FALSE(parse_iso8601("2023-11-14T22:13:20+99:00").has_value()) << "an offset of 99 hours";
 }
 
 TEST(ProfileTest, UnknownStatusIsRejected) {

@@ -111,7 +111,14 @@ INSTANTIATE_TEST_SUITE_P(
         BadSpec{"absurd-timeout.json", "/tasks/0/timeout_s", "more than a week"},
         BadSpec{"unknown-field.json", "/tasks/0/afer", "unknown field \"afer\""},
         BadSpec{"env-not-string.json", "/tasks/0/env/RETRIES", "must be a string"},
-        BadSpec{"cache-escape.json", "/tasks/0/cache/outputs/0", "contains \"..\""}),
+        BadSpec{"cache-escape.json", "/tasks/0/cache/outputs/0", "contains \"..\""},
+        BadSpec{"shell-not-boolean.json", "/tasks/0/shell", "must be true or false, got \"yes\""},
+        BadSpec{"empty-name.json", "/tasks/0/name", "is empty"},
+        BadSpec{"nul-in-name.json", "/tasks/0/name", "holds a control character"},
+        BadSpec{"absurd-expected.json", "/tasks/0/expected_s", "more than a week"},
+        BadSpec{"huge-id.json", "/tasks/0/id", "larger than 2^53 - 1"},
+        BadSpec{"negative-id.json", "/tasks/0/id", "is negative"},
+        BadSpec{"truncated.json", "/: ", "(the text ends early: a cut-off file?)"}),
     [](const auto& info) {
       std::string name = info.param.file;
       name = name.substr(0, name.find('.'));

@@ -4,6 +4,7 @@
 
 #include "platform/atomic_file.h"
 #include "util/digest.h"
+#include "util/json_reader.h"
 
 namespace flowbench::codegen {
 using nlohmann::json;
@@ -32,28 +33,35 @@ std::string manifest_text(const Manifest& manifest) {
 Expected<Manifest> read_manifest(const std::filesystem::path& path) {
   auto text = read_file(path);
   if (!text) return text.error();
-  auto bad = [&](const std::string& why) {
-    return Error{path.string() + ": " + why + "; fix: delete it (the next run compiles everything)"};
-  };
-  json doc = json::parse(*text, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) return bad("not JSON (truncated?)");
-  if (doc.value("schema", "") != kManifestSchema) return bad("not a " + std::string(kManifestSchema));
-  const std::string digest = doc.value("digest", "");
-  doc.erase("digest");
-  if (digest != text_digest(doc.dump())) return bad("its content does not match its digest (corrupt or edited)");
-  Manifest manifest;
-  try {
-    manifest.files = doc.at("files").get<std::map<std::string, std::string>>();
-    for (const auto& [path, unit] : doc.at("units").items()) {
-      UnitRecord record{unit.at("key"), unit.at("compiled"), unit.at("diagnostics"), {}};
-      for (const auto& c : unit.at("checks")) {
-        record.checks.push_back({c.at("subject"), c.at("name"), c.at("passed"), c.at("message")});
-      }
-      manifest.units[path] = std::move(record);
-    }
-  } catch (const json::exception& e) {
-    return bad(std::string("malformed: ") + e.what());
+  JsonReader reader(path.string(), "delete it (the next run compiles everything)");
+  auto doc = reader.parse(*text);
+  if (!doc) return reader.error();
+  const JsonAt root = reader.root(*doc);
+  if (!root.is_object() || root["schema"].text_or("") != kManifestSchema) {
+    root.problem("not a " + std::string(kManifestSchema));
+    return reader.error();
   }
+  const std::string digest = root["digest"].text_or("");
+  if (reader.failed()) return reader.error();
+  doc->erase("digest");
+  if (digest != text_digest(doc->dump())) {
+    root.problem("its content does not match its digest (corrupt or edited)");
+    return reader.error();
+  }
+  Manifest manifest;
+  for (const auto& [file, sha] : root["files"].members(true)) {
+    if (auto value = sha.text()) manifest.files[file] = *value;
+  }
+  for (const auto& [unit_path, unit] : root["units"].members(true)) {
+    UnitRecord record{unit["key"].text().value_or(""), unit["compiled"].boolean().value_or(false),
+                      unit["diagnostics"].text().value_or(""), {}};
+    for (const JsonAt& c : unit["checks"].elements(true)) {
+      record.checks.push_back({c["subject"].text().value_or(""), c["name"].text().value_or(""),
+                               c["passed"].boolean().value_or(false), c["message"].text().value_or("")});
+    }
+    manifest.units[unit_path] = std::move(record);
+  }
+  if (reader.failed()) return reader.error();
   return manifest;
 }
 

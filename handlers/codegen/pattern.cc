@@ -5,6 +5,7 @@
 #include <set>
 
 #include "platform/atomic_file.h"
+#include "util/json_reader.h"
 
 namespace flowbench::codegen {
 namespace fs = std::filesystem;
@@ -57,6 +58,8 @@ bool is_identifier(const std::string& text) {
                      [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
 }
 
+constexpr std::size_t kMaxIdentifier = 100;
+
 class Problems {
  public:
   explicit Problems(std::vector<std::string>& lines, const fs::path& file) : lines_(lines), file_(file) {}
@@ -78,6 +81,11 @@ class Problems {
       return {};
     }
     const std::string value = object[key];
+    if (value.size() > kMaxIdentifier) {  // it names files: keep within a file name's 255 bytes
+      add(path + "/" + key, "is " + std::to_string(value.size()) + " characters long",
+          "give a name of at most " + std::to_string(kMaxIdentifier));
+      return {};
+    }
     if (!is_identifier(value)) {
       add(path + "/" + key, "\"" + value + "\" is not a C++ identifier", "use letters, digits and '_'");
       return {};
@@ -163,17 +171,21 @@ Expected<std::vector<Pattern>> parse_patterns(const fs::path& folder) {
       lines.push_back(bytes.error().message);
       continue;
     }
-    json doc = json::parse(*bytes, nullptr, false);
-    if (doc.is_discarded() || !doc.is_object()) {
-      problems.add("/", "not a JSON object (malformed or truncated)", "correct the JSON syntax");
+    JsonReader reader(file.string(), "correct the JSON syntax");
+    auto parsed = reader.parse(*bytes);
+    if (!parsed || !parsed->is_object()) {
+      lines.push_back(parsed ? file.string() + ": /: not a JSON object; fix: write the pattern as an object"
+                             : reader.error().message);
       continue;
     }
+    json doc = std::move(*parsed);
     Pattern pattern;
     pattern.file = file;
     pattern.file_name = file.filename().string();
     pattern.spec = doc;
     pattern.bytes = std::move(*bytes);
-    const std::string kind = doc.value("kind", "");
+    const std::string kind = !doc.contains("kind") ? "" : doc["kind"].is_string() ? doc["kind"].get<std::string>()
+                                                                                 : json_excerpt(doc["kind"]);
     if (kind == "message") {
       pattern.kind = PatternKind::kMessage;
       check_message(problems, doc);

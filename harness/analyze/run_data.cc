@@ -6,6 +6,7 @@
 
 #include "platform/atomic_file.h"
 #include "platform/posix.h"
+#include "util/json_reader.h"
 
 namespace flowbench {
 namespace fs = std::filesystem;
@@ -20,21 +21,18 @@ std::optional<std::size_t> RunRecord::index_of(const std::string& id) const {
 
 namespace {
 
-std::string id_text(const json& id) { return id.is_string() ? id.get<std::string>() : id.dump(); }
-
 Expected<std::vector<Profile>> read_records(const fs::path& file) {
   std::ifstream in(file);
   std::vector<Profile> profiles;
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
     if (line.empty()) continue;
-    json parsed = json::parse(line, nullptr, false);
-    const std::string where = file.string() + ":" + std::to_string(number);
-    if (parsed.is_discarded()) {
-      return Error{where + ": not a JSON object (the line is cut off: the run was killed while writing it?); "
-                   "fix: delete that line, or remove records.jsonl to read profiles/ instead"};
-    }
-    auto profile = profile_from_json(parsed, where);
+    JsonReader reader(file.string() + ":" + std::to_string(number),
+                      "delete that line (a run killed while writing it leaves it cut off), or remove records.jsonl "
+                      "to read profiles/ instead");
+    auto parsed = reader.parse(line);
+    if (!parsed) return reader.error();
+    auto profile = profile_from_json(*parsed, reader.source());
     if (!profile) return profile.error();
     profiles.push_back(std::move(*profile));
   }
@@ -53,11 +51,10 @@ Expected<std::vector<Profile>> read_profile_files(const fs::path& folder) {
   for (const auto& file : files) {
     auto text = read_file(file);
     if (!text) return text.error();
-    json parsed = json::parse(*text, nullptr, false);
-    if (parsed.is_discarded()) {
-      return Error{file.string() + ": not valid JSON (truncated?); fix: rerun, or delete the file to analyze without it"};
-    }
-    auto profile = profile_from_json(parsed, file.string());
+    JsonReader reader(file.string(), "rerun, or delete the file to analyze without it");
+    auto parsed = reader.parse(*text);
+    if (!parsed) return reader.error();
+    auto profile = profile_from_json(*parsed, file.string());
     if (!profile) return profile.error();
     profiles.push_back(std::move(*profile));
   }
@@ -71,14 +68,12 @@ namespace {
 // run.json's status; "crashed" for a run that says "running" while the flowbench that wrote
 // it (on this host) is gone: it was killed (SIGKILL, a crash, a reboot) and the run ends with
 // the tasks it recorded.
-std::string status_of(const json& run) {
-  const std::string status = run.value("status", "unknown");
-  if (status != "running" || !run.contains("pid") || !run["pid"].is_number_integer() || !run.contains("context") ||
-      !run["context"].is_object()) {
-    return status;
-  }
-  const bool here = run["context"].value("host", "") == platform::host_info().hostname;
-  return here && !platform::process_alive(run["pid"].get<int>()) ? "crashed" : status;
+std::string status_of(const JsonAt& run) {
+  const std::string status = run["status"].text_or("unknown");
+  if (status != "running" || !run.has("pid") || !run["context"].is_object()) return status;
+  const auto pid = run["pid"].integer(1, std::numeric_limits<pid_t>::max());
+  const bool here = run["context"]["host"].text_or("") == platform::host_info().hostname;
+  return pid && here && !platform::process_alive(pid_t(*pid)) ? "crashed" : status;
 }
 
 }  // namespace
@@ -87,42 +82,62 @@ Expected<RunRecord> load_run(const fs::path& dir) {
   const fs::path run_json = dir / "run.json";
   auto text = read_file(run_json);
   if (!text) return Error{text.error().message + "; fix: give a run folder written by flowbench run"};
-  json run = json::parse(*text, nullptr, false);
-  if (run.is_discarded() || !run.is_object()) {
-    return Error{run_json.string() + ": not valid JSON (truncated?); fix: rerun that run"};
+  JsonReader reader(run_json.string(), "rerun that run (run.json was cut off or edited)");
+  const auto document = reader.parse(*text);
+  if (!document) return reader.error();
+  const JsonAt run = reader.root(*document);
+  if (!run.is_object()) {
+    run.problem("run.json must be a JSON object");
+    return reader.error();
   }
   RunRecord record;
   record.dir = dir;
-  record.run_id = run.value("run_id", dir.filename().string());
-  record.workflow = run.value("workflow", "");
-  if (run.contains("spec") && run["spec"].is_string()) record.spec = run["spec"].get<std::string>();
+  record.run_id = run["run_id"].text_or(dir.filename().string());
+  record.workflow = run["workflow"].text_or("");
+  record.spec = run["spec"].text_or("");
   record.status = status_of(run);
-  record.started = run.value("started", "");
-  record.context = run.value("context", json::object());
-  record.time_scale = record.context.value("time_scale", 1.0);
-  if (run.contains("totals") && run["totals"].is_object()) record.makespan_ms = run["totals"].value("makespan_ms", 0.0);
+  record.started = run["started"].text_or("");
+  // The context's fields other readers use hold their types (analysis, exports and the history
+  // read them without checks of their own).
+  const JsonAt context = run["context"];
+  for (const char* key : {"host", "mode", "kernel", "machine", "cpu_model", "compiler", "build_type",
+                          "flowbench_version", "git_commit", "cache", "cache_dir"}) {
+    (void)context[key].text_or("");
+  }
+  for (const char* key : {"cpus", "jobs", "memory_mib"}) (void)context[key].integer_or(1, 0, std::int64_t(1) << 40);
+  if (context.has("executor")) (void)context["executor"]["name"].text();
+  if (context.is_object()) record.context = context.raw();
+  record.time_scale = context["time_scale"].number_or(1.0, 1e-9, 1e9);
+  record.makespan_ms = run["totals"]["makespan_ms"].number_or(0.0, 0, 365 * 24 * 3600 * 1000.0);
+
+  std::unordered_map<std::string, std::size_t> by_id;
+  const std::vector<JsonAt> graph = run["graph"].elements();
+  for (const JsonAt& node : graph) {
+    const auto id = node["id"].id();
+    if (!id) continue;
+    if (!by_id.emplace(*id, record.tasks.size()).second) node["id"].problem("duplicate task id " + *id);
+    std::vector<std::string> command;
+    for (const JsonAt& word : node["command"].elements()) command.push_back(word.text().value_or(""));
+    std::optional<double> expected;
+    if (node.has("expected_s") && !node["expected_s"].raw().is_null()) expected = node["expected_s"].number(0, 1e9);
+    record.tasks.push_back({*id, node["name"].text_or(*id), std::move(command), expected, std::nullopt});
+  }
+  record.deps.assign(record.tasks.size(), {});
+  for (std::size_t i = 0; i < graph.size() && i < record.tasks.size(); ++i) {
+    for (const JsonAt& dep : graph[i]["after"].elements()) {
+      const auto id = dep.id();
+      if (!id) continue;
+      auto it = by_id.find(*id);
+      if (it == by_id.end()) dep.problem("unknown task " + *id, "the run folder was edited; rerun it");
+      else record.deps[i].push_back(it->second);
+    }
+  }
+  if (reader.failed()) return reader.error();
+  if (find_cycle(record.deps)) return Error{run_json.string() + ": /graph: has a cycle; fix: rerun that run"};
 
   auto profiles = fs::exists(dir / "records.jsonl") ? read_records(dir / "records.jsonl")
                                                      : read_profile_files(dir / "profiles");
   if (!profiles) return profiles.error();
-  std::unordered_map<std::string, std::size_t> by_id;
-  const json graph = run.value("graph", json::array());
-  for (const auto& node : graph) {
-    if (!node.is_object() || !node.contains("id")) {
-      return Error{run_json.string() + ": /graph: a node without an id; fix: rerun with this flowbench"};
-    }
-    by_id[id_text(node["id"])] = record.tasks.size();
-    std::vector<std::string> command;
-    if (node.contains("command") && node["command"].is_array()) {
-      for (const auto& word : node["command"]) {
-        if (word.is_string()) command.push_back(word.get<std::string>());
-      }
-    }
-    std::optional<double> expected;
-    if (node.contains("expected_s") && node["expected_s"].is_number()) expected = node["expected_s"].get<double>();
-    record.tasks.push_back(
-        {id_text(node["id"]), node.value("name", id_text(node["id"])), std::move(command), expected, std::nullopt});
-  }
   for (auto& profile : *profiles) {
     auto it = by_id.find(profile.id);
     if (it == by_id.end()) {  // no graph recorded (or an extra task): a task without edges
@@ -132,18 +147,7 @@ Expected<RunRecord> load_run(const fs::path& dir) {
     }
     record.tasks[it->second].profile = std::move(profile);
   }
-  record.deps.assign(record.tasks.size(), {});
-  for (std::size_t i = 0; i < graph.size(); ++i) {
-    for (const auto& dep : graph[i].value("after", json::array())) {
-      auto it = by_id.find(id_text(dep));
-      if (it == by_id.end()) {
-        return Error{run_json.string() + ": /graph/" + std::to_string(i) + "/after: unknown task " + id_text(dep) +
-                     "; fix: the run folder was edited; rerun it"};
-      }
-      record.deps[i].push_back(it->second);
-    }
-  }
-  if (find_cycle(record.deps)) return Error{run_json.string() + ": /graph: has a cycle; fix: rerun that run"};
+  record.deps.resize(record.tasks.size());  // the tasks only the profiles named have no edges
   if (record.makespan_ms <= 0) {
     // Killed before run.json's totals: take the span of the profiles.
     std::optional<SystemTime> first, last;

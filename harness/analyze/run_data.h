@@ -31,7 +31,7 @@ struct RunRecord {
   std::string started;            // ISO 8601, as run.json says
   double time_scale = 1.0;
   double makespan_ms = 0;
-  nlohmann::json context;
+  nlohmann::json context = nlohmann::json::object();  // run.json's, its fields type-checked
   std::vector<TaskRecord> tasks;  // in the spec's order
   Dependencies deps;              // from the graph recorded in run.json
 

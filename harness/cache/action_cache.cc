@@ -1,5 +1,8 @@
 #include "cache/action_cache.h"
 
+#include <cerrno>
+#include <cstring>
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -9,6 +12,7 @@
 #include "platform/atomic_file.h"
 #include "util/digest.h"
 #include "util/glob.h"
+#include "util/json_reader.h"
 #include "util/text.h"
 #include "util/time_format.h"
 
@@ -32,14 +36,18 @@ Expected<std::string> copy_hashing(const fs::path& from, const fs::path& to) {
   if (!out) return Error{"cannot create " + to.string()};
   Hasher hasher;
   char buffer[1 << 16];
-  while (in) {
+  int write_error = 0;
+  while (in && out) {
     in.read(buffer, sizeof buffer);
     const auto got = in.gcount();
     hasher.update(std::string_view(buffer, static_cast<std::size_t>(got)));
     out.write(buffer, got);
+    if (!out) write_error = errno;
   }
   out.close();
-  if (in.bad() || !out) return Error{"cannot copy " + from.string() + " to " + to.string()};
+  if (!out && !write_error) write_error = errno;
+  if (in.bad()) return Error{"cannot read " + from.string()};
+  if (!out) return Error{"cannot write " + to.string() + ": " + std::strerror(write_error ? write_error : EIO)};
   return hasher.hex_digest();
 }
 
@@ -155,40 +163,47 @@ std::variant<CacheHit, CacheMiss> ActionCache::restore(const std::string& key, c
   };
   auto text = read_file(entry / "entry.json");
   if (!text) return corrupt("has no readable entry.json");
-  json manifest = json::parse(*text, nullptr, false);
-  if (manifest.is_discarded() || !manifest.is_object() || manifest.value("format", "") != kCacheFormat ||
-      !manifest.contains("outputs") || !manifest["outputs"].is_array() || !manifest.contains("log") ||
-      !manifest.contains("profile")) {
+  // Read and verify everything before touching the workspace.
+  JsonReader reader((entry / "entry.json").string(), "delete the entry (flowbench cache clear)");
+  const auto document = reader.parse(*text);
+  if (!document) return corrupt("has a truncated or malformed entry.json");
+  const JsonAt manifest = reader.root(*document);
+  if (manifest["format"].text_or("") != kCacheFormat || !manifest["outputs"].is_array() ||
+      !manifest["log"].is_object() || !manifest.has("profile")) {
     return corrupt("has a truncated or malformed entry.json");
   }
-  // Verify everything before touching the workspace.
+  // The profile's duration is what a hit reports as the time it saved.
+  if (!manifest["profile"]["duration_ms"].number(0, 1e12)) {
+    return corrupt("has a malformed entry.json (" + reader.error().message + ")");
+  }
   struct Placement {
     fs::path blob, target;
     bool executable;
   };
   std::vector<Placement> placements;
-  auto verify = [&](const json& record) -> std::optional<std::string> {
-    if (!record.is_object() || !record.contains("digest") || !record["digest"].is_string()) {
-      return "lists a blob without a digest";
+  auto verify = [&](const JsonAt& record) -> std::optional<std::string> {
+    const auto digest = record["digest"].text();
+    if (!digest || !safe_relative(*digest) || digest->find('/') != std::string::npos) {
+      return "lists a blob without a valid digest";
     }
-    const std::string digest = record["digest"];
-    auto actual = file_digest(entry / "blobs" / digest);
-    if (!actual) return "is missing blob " + digest;
-    if (*actual != digest) return "has a corrupt blob " + digest;
+    auto actual = file_digest(entry / "blobs" / *digest);
+    if (!actual) return "is missing blob " + *digest;
+    if (*actual != *digest) return "has a corrupt blob " + *digest;
     return std::nullopt;
   };
   const fs::path root = fs::weakly_canonical(workspace, ec);
-  for (const json& output : manifest["outputs"]) {
+  for (const JsonAt& output : manifest["outputs"].elements()) {
     if (auto problem = verify(output)) return corrupt(*problem);
-    const std::string path = output.value("path", "");
+    const std::string path = output["path"].text_or("");
     if (!safe_relative(path)) return corrupt("names a path outside the workspace (\"" + path + "\")");
     const fs::path target = fs::weakly_canonical(workspace / path, ec);
     const auto rel = target.lexically_relative(root);
     if (ec || rel.empty() || *rel.begin() == "..") {
       return corrupt("would write outside the workspace through a link (\"" + path + "\")");
     }
-    placements.push_back({entry / "blobs" / output["digest"].get<std::string>(), workspace / path,
-                          output.value("executable", false)});
+    const bool executable = output["executable"].boolean_or(false);
+    if (reader.failed()) return corrupt("has a malformed entry.json (" + reader.error().message + ")");
+    placements.push_back({entry / "blobs" / *output["digest"].text(), workspace / path, executable});
   }
   if (auto problem = verify(manifest["log"])) return corrupt(*problem);
   for (const auto& p : placements) {
@@ -196,17 +211,30 @@ std::variant<CacheHit, CacheMiss> ActionCache::restore(const std::string& key, c
   }
   if (!log.empty()) {
     // A hit restores the task's log too; one that cannot is no hit.
-    auto placed = place(entry / "blobs" / manifest["log"]["digest"].get<std::string>(), log, false);
+    auto placed = place(entry / "blobs" / manifest["log"]["digest"].text_or(""), log, false);
     if (!placed) return CacheMiss{placed.error().message};
   }
   // Least recently used first: a hit refreshes the entry's time.
   fs::last_write_time(entry / "entry.json", fs::file_time_type::clock::now(), ec);
-  return CacheHit{manifest["profile"], placements.size()};
+  return CacheHit{manifest["profile"].raw(), placements.size()};
 }
 
 Status ActionCache::store(const std::string& key, const std::string& task_id, const std::vector<std::string>& outputs,
                           const fs::path& workspace, const fs::path& log, const json& profile) {
   if (read_only_) return ok_status();
+  auto stored = store_entry(key, task_id, outputs, workspace, log, profile);
+  if (!stored && stored.error().message.rfind("cannot write", 0) == 0) {
+    // Nothing was kept (the entry is staged in tmp/ and removed); the task's own outputs stand.
+    const std::string& message = stored.error().message;
+    return Error{"not cached: " + message.substr(0, message.find("; fix:")) + "; fix: free space there, trim the "
+                 "cache (flowbench cache gc --max-size 500M), or give --cache a folder on another file system"};
+  }
+  return stored;
+}
+
+Status ActionCache::store_entry(const std::string& key, const std::string& task_id,
+                                const std::vector<std::string>& outputs, const fs::path& workspace,
+                                const fs::path& log, const json& profile) {
   auto files = expand_globs(workspace, outputs);
   if (!files) return files.error();
   for (const auto& pattern : outputs) {

@@ -77,6 +77,10 @@ class ActionCache {
   std::filesystem::path entry_dir(const std::string& key) const;
 
  private:
+  Status store_entry(const std::string& key, const std::string& task_id, const std::vector<std::string>& outputs,
+                     const std::filesystem::path& workspace, const std::filesystem::path& log,
+                     const nlohmann::json& profile);
+
   std::filesystem::path dir_;
   bool read_only_;
 };

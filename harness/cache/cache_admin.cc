@@ -7,6 +7,7 @@
 
 #include "cache/action_cache.h"
 #include "platform/atomic_file.h"
+#include "util/json_reader.h"
 
 namespace flowbench {
 namespace fs = std::filesystem;
@@ -41,10 +42,12 @@ std::vector<CacheEntryInfo> list_cache_entries(const fs::path& dir) {
         continue;
       }
       if (auto text = read_file(manifest)) {
-        json parsed = json::parse(*text, nullptr, false);
-        if (parsed.is_object()) {
-          info.task_id = parsed.value("task_id", "");
-          info.created = parsed.value("created", "");
+        // A malformed entry is listed without these; restoring it finds it corrupt and deletes it.
+        JsonReader reader(manifest.string(), "delete the entry (flowbench cache clear)");
+        if (const auto parsed = reader.parse(*text)) {
+          const JsonAt root = reader.root(*parsed);
+          if (root["task_id"].is_string()) info.task_id = *root["task_id"].text();
+          if (root["created"].is_string()) info.created = *root["created"].text();
         }
       }
       info.bytes = folder_bytes(entry.path());
@@ -67,10 +70,11 @@ CacheStats cache_stats(const fs::path& dir) {
     while (start < text->size()) {
       std::size_t end = text->find('\n', start);
       if (end == std::string::npos) end = text->size();
-      json event = json::parse(text->substr(start, end - start), nullptr, false);
+      const json event = json::parse(text->substr(start, end - start), nullptr, false);
       start = end + 1;
-      if (!event.is_object()) continue;  // a torn last line is passed over
-      const std::string kind = event.value("event", "");
+      // A torn last line (or any line not an event) is passed over: these are counters.
+      if (!event.is_object() || !event.contains("event") || !event["event"].is_string()) continue;
+      const std::string& kind = event["event"].get_ref<const std::string&>();
       stats.hits += kind == "hit";
       stats.misses += kind == "miss";
       stats.stores += kind == "store";

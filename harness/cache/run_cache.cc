@@ -80,7 +80,7 @@ std::optional<Profile> RunCache::try_restore(std::size_t index) {
   const auto wall = std::chrono::steady_clock::now() - started;
   p.end_time = started_at + std::chrono::duration_cast<SystemTime::duration>(wall);
   p.duration_ms = std::chrono::duration<double, std::milli>(wall).count();
-  p.original_duration_ms = hit.profile.value("duration_ms", 0.0);
+  p.original_duration_ms = hit.profile["duration_ms"].get<double>();  // checked by restore()
   p.log_file = "logs/" + task.file_stem() + ".log";
   p.time_scale = time_scale_;
   read_task_quality(task, p);  // from the restored outputs

@@ -6,6 +6,7 @@
 #include "interchange/conductor.h"
 #include "interchange/wfformat.h"
 #include "platform/atomic_file.h"
+#include "util/json_reader.h"
 #include "util/time_format.h"
 
 namespace flowbench::cli {
@@ -23,17 +24,24 @@ struct ImportCommand {
 Expected<nlohmann::json> read_json(const fs::path& file) {
   auto text = read_file(file);
   if (!text) return text.error();
-  nlohmann::json parsed = nlohmann::json::parse(*text, nullptr, false);
-  if (parsed.is_discarded()) {
-    return Error{file.string() + ": not valid JSON (truncated or not JSON); fix: give the file as exported"};
-  }
-  return parsed;
+  JsonReader reader(file.string(), "give the file as exported (it is cut off or not JSON)");
+  auto parsed = reader.parse(*text);
+  if (!parsed) return reader.error();
+  return std::move(*parsed);
 }
 
 int import_wfformat(const ImportCommand& command, const nlohmann::json& instance) {
   auto spec = spec_from_wfformat(instance, command.input.string());
   if (!spec) {
     std::cerr << "flowbench import: " << spec.error().message << "\n";
+    return kExitBadInput;
+  }
+  // A new folder for the spec is made (as `run -o` makes its output folder).
+  std::error_code ec;
+  if (command.output.has_parent_path()) fs::create_directories(command.output.parent_path(), ec);
+  if (ec) {
+    std::cerr << "flowbench import: cannot create the folder " << command.output.parent_path().string() << ": "
+              << ec.message() << "; fix: give -o a path in a folder you can write to\n";
     return kExitBadInput;
   }
   if (int status = write_json_file(command.output, *spec, "import")) return status;

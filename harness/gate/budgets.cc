@@ -7,6 +7,7 @@
 
 #include "gate/verdict_text.h"
 #include "platform/atomic_file.h"
+#include "util/json_reader.h"
 #include "util/name_glob.h"
 
 namespace flowbench {
@@ -34,13 +35,16 @@ bool valid_metric(const std::string& metric) {
 
 class BudgetReader {
  public:
-  explicit BudgetReader(std::filesystem::path file) : file_(std::move(file)) {}
+  explicit BudgetReader(const std::filesystem::path& file)
+      : file_(file), json_(file.string(), "compare it with fixtures/k1n/budgets.json") {}
 
+  // Parses the file's text (a malformed one is a problem).
+  std::optional<json> parse(const std::string& text) { return json_.parse(text); }
   void problem(const std::string& where, const std::string& what, const std::string& fix) {
-    if (!error_.empty()) error_ += "\n";
-    error_ += file_.string() + ": " + where + ": " + what + "; fix: " + fix;
+    json_.problem(where, what, fix);
   }
-  const std::string& error() const { return error_; }
+  bool failed() const { return json_.failed(); }
+  Error error() const { return json_.error(); }
 
   std::optional<double> number(const json& object, const char* key, const std::string& where, double lowest) {
     if (!object.contains(key)) return std::nullopt;
@@ -51,6 +55,20 @@ class BudgetReader {
       return std::nullopt;
     }
     return value.get<double>();
+  }
+
+  // A whole number in [lowest, highest] (repetitions, commits).
+  std::optional<std::size_t> count(const json& object, const char* key, const std::string& where, std::size_t lowest,
+                                   std::size_t highest) {
+    if (!object.contains(key)) return std::nullopt;
+    const json& value = object[key];
+    if (!value.is_number_unsigned() || value.get<std::uint64_t>() < lowest || value.get<std::uint64_t>() > highest) {
+      problem(where + "/" + key, "must be a whole number from " + std::to_string(lowest) + " to " +
+                  std::to_string(highest) + ", got " + json_excerpt(value),
+              "write e.g. \"" + std::string(key) + "\": " + std::to_string(std::max<std::size_t>(lowest, 5)));
+      return std::nullopt;
+    }
+    return value.get<std::size_t>();
   }
 
   std::string text(const json& object, const char* key, const std::string& where, bool required) {
@@ -103,7 +121,7 @@ class BudgetReader {
     const std::string at = where + "/history";
     if (!window.is_object()) return problem(at, "must be an object", "write {\"commits\": 5, \"branch\": \"main\"}");
     unknown_keys(window, {"commits", "branch"}, at);
-    if (auto commits = number(window, "commits", at, 1)) check.history_commits = static_cast<std::size_t>(*commits);
+    if (auto commits = count(window, "commits", at, 1, 10000)) check.history_commits = *commits;
     if (auto branch = text(window, "branch", at, false); !branch.empty()) check.history_branch = branch;
   }
 
@@ -127,7 +145,7 @@ class BudgetReader {
       if (*alpha <= 0 || *alpha >= 1) problem(where + "/alpha", "must be between 0 and 1", "write e.g. 0.05");
       check.alpha = *alpha;
     }
-    if (auto reps = number(raw, "min_reps", where, 2)) check.min_reps = static_cast<std::size_t>(*reps);
+    if (auto reps = count(raw, "min_reps", where, 2, 10000)) check.min_reps = *reps;
     if (raw.contains("min_effect") && raw["min_effect"].is_string()) {
       if (raw["min_effect"].get<std::string>() == "auto") {
         check.min_effect_auto = true;
@@ -189,7 +207,7 @@ class BudgetReader {
 
  private:
   std::filesystem::path file_;
-  std::string error_;
+  JsonReader json_;
 };
 
 }  // namespace
@@ -197,9 +215,10 @@ class BudgetReader {
 Expected<Budgets> load_budgets(const std::filesystem::path& file) {
   auto text = read_file(file);
   if (!text) return text.error();
-  const json raw = json::parse(*text, nullptr, false);
-  if (raw.is_discarded()) return Error{file.string() + ": not valid JSON; fix: check the brackets and commas"};
   BudgetReader reader(file);
+  const auto parsed = reader.parse(*text);
+  if (!parsed) return reader.error();
+  const json& raw = *parsed;
   Budgets budgets;
   budgets.file = file;
   if (!raw.is_object()) return Error{file.string() + ": /: must be an object; fix: write {\"targets\": [...]}"};
@@ -230,7 +249,7 @@ Expected<Budgets> load_budgets(const std::filesystem::path& file) {
       budgets.targets.push_back(std::move(*target));
     }
   }
-  if (!reader.error().empty()) return Error{reader.error()};
+  if (reader.failed()) return reader.error();
   return budgets;
 }
 

@@ -5,6 +5,7 @@
 
 #include "analyze/run_data.h"
 #include "platform/atomic_file.h"
+#include "util/json_reader.h"
 
 namespace flowbench {
 namespace fs = std::filesystem;
@@ -64,16 +65,17 @@ void note_spec(Measurements& m, const RunRecord& run) {
 Status add_instances(Measurements& m, const std::string& variant, const fs::path& file) {
   auto text = read_file(file);
   if (!text) return text.error();
-  const json doc = json::parse(*text, nullptr, false);
-  if (doc.is_discarded() || !doc.contains("instances") || !doc["instances"].is_array()) {
-    return Error{file.string() + ": not an instances record (truncated?); fix: rerun `flowbench run --instances`"};
-  }
-  if (doc.contains("time_scale") && doc["time_scale"].is_number()) {
-    m.time_scale = doc["time_scale"].get<double>();
+  JsonReader reader(file.string(), "rerun `flowbench run --instances`");
+  const auto doc = reader.parse(*text);
+  if (!doc) return reader.error();
+  const JsonAt root = reader.root(*doc);
+  if (root.has("time_scale")) {
+    m.time_scale = root["time_scale"].number(1e-9, 1e9).value_or(1.0);
     m.time_scale_known = true;
   }
   double ok = 0;
-  for (const auto& instance : doc["instances"]) ok += instance.value("status", std::string()) == "complete";
+  for (const JsonAt& instance : root["instances"].elements(true)) ok += instance["status"].text_or("") == "complete";
+  if (reader.failed()) return reader.error();
   m.samples[{variant, "instances_ok"}].push_back(ok);
   return ok_status();
 }
@@ -200,11 +202,10 @@ Expected<Measurements> load_measurements(const fs::path& path) {
   if (fs::is_directory(path)) return measurements_from_folder(path);
   auto text = read_file(path);
   if (!text) return text.error();
-  const json document = json::parse(*text, nullptr, false);
-  if (document.is_discarded()) {
-    return Error{path.string() + ": not valid JSON (truncated?); fix: rerun the benchmark that wrote it"};
-  }
-  return measurements_from_gbench(document, path.string());
+  JsonReader reader(path.string(), "rerun the benchmark that wrote it");
+  const auto document = reader.parse(*text);
+  if (!document) return reader.error();
+  return measurements_from_gbench(*document, path.string());
 }
 
 Status merge_measurements(Measurements& into, const Measurements& more) {

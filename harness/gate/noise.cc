@@ -7,6 +7,7 @@
 #include "platform/posix.h"
 #include "platform/atomic_file.h"
 #include "util/digest.h"
+#include "util/json_reader.h"
 #include "util/time_format.h"
 
 namespace flowbench {
@@ -177,11 +178,10 @@ class NoiseReader {
 Expected<NoiseFile> load_noise(const fs::path& file) {
   auto text = read_file(file);
   if (!text) return text.error();
-  const json raw = json::parse(*text, nullptr, false);
-  if (raw.is_discarded()) {
-    return Error{file.string() + ": not valid JSON (truncated?); fix: write it again with `flowbench calibrate`"};
-  }
-  return NoiseReader(file).read(raw);
+  JsonReader reader(file.string(), "write it again with `flowbench calibrate`");
+  const auto raw = reader.parse(*text);
+  if (!raw) return reader.error();
+  return NoiseReader(file).read(*raw);
 }
 
 Status check_noise_fits(const NoiseFile& noise, const MachineFingerprint& here, const Measurements& data) {

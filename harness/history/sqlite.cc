@@ -1,5 +1,7 @@
 #include "history/sqlite.h"
 
+#include <sys/statvfs.h>
+
 #include <cstring>
 
 #include <sqlite3.h>
@@ -9,10 +11,19 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// True when the file system holding `file` has no space left (SQLite reports a full disk as a
+// disk I/O error when it cannot grow its WAL index or journal, not only as SQLITE_FULL).
+bool no_space_left(const fs::path& file) {
+  struct statvfs stats {};
+  const fs::path folder = file.has_parent_path() ? file.parent_path() : fs::path(".");
+  return ::statvfs(folder.c_str(), &stats) == 0 && stats.f_bavail * stats.f_frsize < 64 * 1024;
+}
+
 // What to do about each kind of failure, in the user's terms.
 std::string explain(int code, const fs::path& file, std::string_view doing, const char* sqlite_says) {
   const std::string where = file.string() + ": ";
   const std::string says = sqlite_says ? sqlite_says : sqlite3_errstr(code);
+  if ((code & 0xff) == SQLITE_IOERR && no_space_left(file)) code = SQLITE_FULL;
   switch (code & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
@@ -24,8 +35,8 @@ std::string explain(int code, const fs::path& file, std::string_view doing, cons
              std::string(doing) + "); fix: move it aside (`flowbench record` then starts a new one) or restore it "
              "from the copy your CI keeps";
     case SQLITE_FULL:
-      return where + "no space left on the device (" + std::string(doing) + "); the database is as it was; fix: free "
-             "space, or record into a database on another filesystem with --db";
+      return where + "the file system is full: no space left on the device (" + std::string(doing) +
+             "); the database is as it was; fix: free space, or record into a database on another file system with --db";
     case SQLITE_CANTOPEN:
       return where + "cannot open the history database (" + says + "); fix: check that its folder exists and is "
              "writable, or name another file with --db";

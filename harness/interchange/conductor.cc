@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <limits>
 #include <optional>
 #include <map>
 #include <set>
 
 #include "model/graph.h"
+#include "util/json_reader.h"
 #include "util/time_format.h"
 
 namespace flowbench {
@@ -14,6 +16,18 @@ using nlohmann::json;
 using nlohmann::ordered_json;
 
 namespace {
+
+// A field check_types() let through: a string, or missing or null (the fallback).
+std::string text_field(const json& object, const char* key, std::string fallback = {}) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
+// A whole-number field check_types() let through (missing or null: 0).
+long long whole_field(const json& object, const char* key) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_number_integer() ? it->get<long long>() : 0;
+}
 
 std::string ref_of(const TaskRecord& task) { return "task_" + task.id; }
 
@@ -123,10 +137,10 @@ struct DefinitionWalk {
         return fail(at, "a task without taskReferenceName", "give the definition as Conductor returns it");
       }
       const std::string ref = task["taskReferenceName"];
-      const std::string type = task.value("type", std::string("SIMPLE"));
+      const std::string type = text_field(task, "type", "SIMPLE");
       if (type == "FORK_JOIN") {
         std::vector<std::string> joined;
-        const json branches = task.value("forkTasks", json::array());
+        const json branches = task.contains("forkTasks") && task["forkTasks"].is_array() ? task["forkTasks"] : json::array();
         for (std::size_t b = 0; b < branches.size() && !error; ++b) {
           std::vector<std::string> branch_frontier = frontier;
           walk(branches[b], branch_frontier, at + "/forkTasks/" + std::to_string(b));
@@ -142,7 +156,7 @@ struct DefinitionWalk {
       } else {
         if (deps.count(ref)) return fail(at, "task reference " + ref + " appears twice", "use unique references");
         deps[ref] = frontier;
-        names[ref] = task.value("name", ref);
+        names[ref] = text_field(task, "name", ref);
         order.push_back(ref);
         frontier = {ref};
       }
@@ -174,7 +188,7 @@ Expected<Attempts> last_attempts(const json& tasks, const DefinitionWalk& walk, 
   for (std::size_t i = 0; i < tasks.size(); ++i) {
     const json& task = tasks[i];
     const std::string at = source + ": /tasks/" + std::to_string(i);
-    const std::string type = task.value("taskType", std::string());
+    const std::string type = text_field(task, "taskType");
     if (type == "FORK" || type == "FORK_JOIN" || type == "JOIN") continue;
     if (!task.contains("referenceTaskName") || !task["referenceTaskName"].is_string()) {
       return Error{at + ": a task without referenceTaskName; fix: give the execution as Conductor returns it"};
@@ -186,7 +200,7 @@ Expected<Attempts> last_attempts(const json& tasks, const DefinitionWalk& walk, 
     }
     ++attempts.count[ref];
     const json*& last = attempts.last[ref];
-    if (!last || task.value("seq", 0) >= last->value("seq", 0)) last = &task;
+    if (!last || whole_field(task, "seq") >= whole_field(*last, "seq")) last = &task;
   }
   return attempts;
 }
@@ -233,19 +247,19 @@ Expected<Profile> profile_of(const Task& task, const std::string& ref, const Att
     return p;
   }
   const json& attempt = *found->second;
-  const std::string word = attempt.value("status", std::string());
+  const std::string word = text_field(attempt, "status");
   auto task_state = task_status(word);
   if (!task_state) {
     return Error{source + ": /tasks (" + ref + ")/status: task status " + (word.empty() ? std::string("missing") : word) +
                  "; fix: import a finished execution"};
   }
   p.status = *task_state;
-  p.reason = attempt.value("reasonForIncompletion", std::string());
+  p.reason = text_field(attempt, "reasonForIncompletion");
   if (const int tries = attempts.count.at(ref); tries > 1) {
     if (!p.reason.empty()) p.reason += "; ";
     p.reason += std::to_string(tries) + " attempts";
   }
-  const long long start = attempt.value("startTime", 0LL), end = attempt.value("endTime", 0LL);
+  const long long start = whole_field(attempt, "startTime"), end = whole_field(attempt, "endTime");
   if (start > 0 && end >= start) {
     p.start_time = from_epoch_ms(start);
     p.end_time = from_epoch_ms(end);
@@ -265,7 +279,7 @@ Expected<DefinitionWalk> walk_definition(const json& execution, const std::strin
     return fail("/workflowDefinition", "missing",
                 "fetch the execution with GET /api/workflow/{id}?includeTasks=true (it embeds the definition)");
   }
-  const std::string status = execution.value("status", std::string());
+  const std::string status = text_field(execution, "status");
   if (status == "RUNNING" || status == "PAUSED") {
     return fail("/status", "the workflow is still " + status, "import it once it has finished");
   }
@@ -275,21 +289,50 @@ Expected<DefinitionWalk> walk_definition(const json& execution, const std::strin
   DefinitionWalk walk;
   walk.source = source;
   std::vector<std::string> frontier;
-  walk.walk(execution["workflowDefinition"].value("tasks", json()), frontier, "/workflowDefinition/tasks");
+  walk.walk(execution["workflowDefinition"].contains("tasks") ? execution["workflowDefinition"]["tasks"] : json(), frontier, "/workflowDefinition/tasks");
   if (walk.error) return *walk.error;
   if (walk.order.empty()) return fail("/workflowDefinition/tasks", "no tasks", "give a workflow with tasks");
   return walk;
 }
 
+// Epoch milliseconds up to the year 3000: a later time is not a recorded one.
+constexpr std::int64_t kMaxEpochMs = 32503680000000;
+
+void check_definition_tasks(const JsonAt& list) {
+  for (const JsonAt& task : list.elements()) {
+    (void)task["type"].text_or("");
+    (void)task["name"].text_or("");
+    for (const JsonAt& branch : task["forkTasks"].elements()) check_definition_tasks(branch);
+  }
+}
+
+// The fields the import reads have the types Conductor gives them (the walk below reads them
+// without checks of its own).
+Status check_types(const json& execution, const std::string& source) {
+  JsonReader reader(source, "give the execution as Conductor returns it (GET /api/workflow/{id}?includeTasks=true)");
+  const JsonAt root = reader.root(execution);
+  for (const char* key : {"status", "workflowName", "workflowId"}) (void)root[key].text_or("");
+  (void)root["workflowDefinition"]["name"].text_or("");
+  check_definition_tasks(root["workflowDefinition"]["tasks"]);
+  for (const JsonAt& task : root["tasks"].elements()) {
+    for (const char* key : {"taskType", "status", "reasonForIncompletion", "workerId"}) (void)task[key].text_or("");
+    for (const char* key : {"startTime", "endTime"}) (void)task[key].integer_or(0, 0, kMaxEpochMs);
+    (void)task["seq"].integer_or(0, 0, std::numeric_limits<int>::max());
+  }
+  if (reader.failed()) return reader.error();
+  return ok_status();
+}
+
 }  // namespace
 
 Expected<ImportedRun> run_from_conductor(const json& execution, const std::string& source) {
+  if (auto checked = check_types(execution, source); !checked) return checked.error();
   auto walk = walk_definition(execution, source);
   if (!walk) return walk.error();
   auto attempts = last_attempts(execution["tasks"], *walk, source);
   if (!attempts) return attempts.error();
   ImportedRun run;
-  run.workflow.name = execution["workflowDefinition"].value("name", execution.value("workflowName", std::string("conductor")));
+  run.workflow.name = text_field(execution["workflowDefinition"], "name", text_field(execution, "workflowName", "conductor"));
   if (auto graph = add_graph(*walk, run.workflow, source); !graph) return graph.error();
   std::optional<SystemTime> first_start, last_end;
   for (std::size_t i = 0; i < walk->order.size(); ++i) {
@@ -306,7 +349,7 @@ Expected<ImportedRun> run_from_conductor(const json& execution, const std::strin
   run.end.started_at = *first_start;
   run.end.ended_at = *last_end;
   run.end.makespan = *last_end - *first_start;
-  const std::string status = execution.value("status", std::string());
+  const std::string status = text_field(execution, "status");
   run.end.status = status == "COMPLETED"    ? RunStatus::kComplete
                    : status == "TERMINATED" ? RunStatus::kInterrupted
                                             : RunStatus::kFailed;
@@ -316,7 +359,7 @@ Expected<ImportedRun> run_from_conductor(const json& execution, const std::strin
   }
   run.origin = {{"format", "conductor"},
                 {"file", source},
-                {"workflow_id", execution.value("workflowId", std::string())},
+                {"workflow_id", text_field(execution, "workflowId")},
                 {"status", status},
                 {"workers", workers}};
   return run;

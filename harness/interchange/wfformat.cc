@@ -7,6 +7,7 @@
 
 #include "interchange/imported_run.h"
 #include "model/graph.h"
+#include "util/json_reader.h"
 #include "util/time_format.h"
 
 namespace flowbench {
@@ -102,6 +103,9 @@ std::string fixed(double value) {
 
 namespace {
 
+// A recorded runtime above a year is not a measurement.
+constexpr double kMaxRuntimeS = 365 * 24 * 3600.0;
+
 Error wf_error(const std::string& source, const std::string& where, const std::string& what, const std::string& fix) {
   return Error{source + ": " + where + ": " + what + "; fix: " + fix};
 }
@@ -116,8 +120,12 @@ Expected<std::map<std::string, const json*>> execution_runs(const json& exec, co
       return wf_error(source, where, "an execution task without a string id", "give each execution task its task's id");
     }
     if (!entry.contains("runtimeInSeconds") || !entry["runtimeInSeconds"].is_number() ||
-        entry["runtimeInSeconds"].get<double>() < 0) {
-      return wf_error(source, where + "/runtimeInSeconds", "missing or negative", "give the recorded runtime in seconds");
+        !(entry["runtimeInSeconds"].get<double>() >= 0 && entry["runtimeInSeconds"].get<double>() <= kMaxRuntimeS)) {
+      return wf_error(source, where + "/runtimeInSeconds",
+                      entry.contains("runtimeInSeconds") ? "is " + json_excerpt(entry["runtimeInSeconds"]) +
+                                                               ", not a runtime between 0 and a year in seconds"
+                                                         : "missing",
+                      "give the recorded runtime in seconds");
     }
     runs[entry["id"].get<std::string>()] = &entry;
   }
@@ -159,7 +167,11 @@ Expected<ordered_json> spec_task(const json& task, std::size_t i, const json& ru
   const std::string id = task["id"];
   const std::string where = "/workflow/specification/tasks/" + std::to_string(i);
   ordered_json after = json::array();
-  const json parents = task.value("parents", json::array());
+  const json parents = task.contains("parents") ? task["parents"] : json::array();
+  if (!parents.is_array()) {
+    return wf_error(source, where + "/parents", "must be an array of task ids, got " + json_excerpt(parents),
+                    "list the ids of the tasks this one waits for, e.g. [\"split_fasta_00000001\"]");
+  }
   for (std::size_t p = 0; p < parents.size(); ++p) {
     const std::string parent = parents[p].is_string() ? parents[p].get<std::string>() : parents[p].dump();
     auto found = index.find(parent);
@@ -175,7 +187,7 @@ Expected<ordered_json> spec_task(const json& task, std::size_t i, const json& ru
   const double cpu = run.contains("avgCPU") && run["avgCPU"].is_number() ? run["avgCPU"].get<double>() / 100 : 0;
   const double cpu_fraction = std::clamp(cpu, 0.0, 1.0);
   return ordered_json{{"id", flowbench_task_id(id)},
-                      {"name", task.value("name", id)},
+                      {"name", task.contains("name") && task["name"].is_string() ? task["name"].get<std::string>() : id},
                       {"command", {options.handler, "--duration-s", fixed(runtime), "--cpu-fraction", fixed(cpu_fraction)}},
                       {"after", after},
                       {"expected_s", runtime}};
@@ -231,7 +243,8 @@ Expected<ordered_json> spec_from_wfformat(const json& instance, const std::strin
   description += ": each task is `synth` busy for its recorded runtime (model seconds) at its recorded CPU share. "
                  "Run with --time-scale to shrink it.";
   return ordered_json{{"schema", "flowbench.workflow/1"},
-                      {"name", instance.value("name", std::string("imported"))},
+                      {"name", instance.contains("name") && instance["name"].is_string() && !instance["name"].get<std::string>().empty()
+                                   ? instance["name"].get<std::string>() : std::string("imported")},
                       {"description", description},
                       {"tasks", spec_tasks}};
 }

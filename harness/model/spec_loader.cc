@@ -9,6 +9,7 @@
 #include "platform/posix.h"
 #include "platform/atomic_file.h"
 #include "util/glob.h"
+#include "util/json_reader.h"
 #include "util/text.h"
 
 namespace flowbench {
@@ -37,6 +38,11 @@ bool valid_id_string(const std::string& id) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
   });
 }
+
+// Ids above 2^53 - 1 do not survive a reader that holds JSON numbers as doubles.
+constexpr std::uint64_t kMaxNumericId = (std::uint64_t(1) << 53) - 1;
+// More CPUs or MiB than any node has: a typo.
+constexpr long long kMaxResource = 1LL << 40;
 
 // Collects problems while walking the JSON; the walk goes on after a problem so that one
 // run of `flowbench validate` lists them all.
@@ -135,17 +141,15 @@ class SpecChecker {
   std::vector<SpecProblem> problems_;
 };
 
-std::string parse_error_location(const std::string& text, std::size_t byte) {
-  std::size_t line = 1, column = 1;
-  for (std::size_t i = 0; i < byte && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
+// A name is shown in tables, logs and file names: printable, not empty, not huge.
+void check_name(SpecChecker& check, const std::string& name, const std::string& path) {
+  if (name.empty()) {
+    check.problem(path, "is empty", "give a short name, or leave the field out to use the id");
+  } else if (name.size() > 200) {
+    check.problem(path, "is " + std::to_string(name.size()) + " characters long", "give a name of at most 200");
+  } else if (std::any_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+    check.problem(path, "holds a control character (a NUL, tab or newline)", "use printable characters only");
   }
-  return "line " + std::to_string(line) + ", column " + std::to_string(column);
 }
 
 void check_cache_block(SpecChecker& check, const json& cache, const std::string& path) {
@@ -174,9 +178,9 @@ void check_cache_block(SpecChecker& check, const json& cache, const std::string&
 }
 
 void read_command(SpecChecker& check, const json& raw, const std::string& path, Task& task) {
-  task.shell = raw.value("shell", false);
+  task.shell = raw.contains("shell") && raw["shell"].is_boolean() && raw["shell"].get<bool>();
   if (raw.contains("shell") && !raw["shell"].is_boolean()) {
-    check.problem(path + "/shell", "must be true or false", "write \"shell\": true");
+    check.problem(path + "/shell", "must be true or false, got " + json_excerpt(raw["shell"]), "write \"shell\": true");
   }
   if (!raw.contains("command")) {
     check.problem(path, "task " + task.id + " has no \"command\"",
@@ -264,7 +268,12 @@ Task read_task(SpecChecker& check, const json& raw, std::size_t index, const jso
     check.problem(path, "task has no \"id\"", "add a unique id (a number or a name)");
   } else {
     const json& id = raw["id"];
-    if (id.is_number_unsigned() || (id.is_number_integer() && id.get<long long>() >= 0)) {
+    if (id.is_number_integer() && !id.is_number_unsigned() && id.get<long long>() < 0) {
+      check.problem(path + "/id", "id " + id.dump() + " is negative", "use a non-negative integer or a name");
+    } else if (id.is_number_integer() && id.get<std::uint64_t>() > kMaxNumericId) {
+      check.problem(path + "/id", "id " + id.dump() + " is larger than 2^53 - 1 (tools reading JSON numbers as "
+                    "doubles would change it)", "use a smaller number, or a name");
+    } else if (id.is_number_integer()) {
       task.id = id.dump();
     } else if (id.is_string() && valid_id_string(id.get<std::string>())) {
       task.id = id.get<std::string>();
@@ -276,6 +285,8 @@ Task read_task(SpecChecker& check, const json& raw, std::size_t index, const jso
   }
   if (raw.contains("name") && !raw["name"].is_string()) {
     check.problem(path + "/name", "must be a string", "write e.g. \"name\": \"codegen\"");
+  } else if (raw.contains("name")) {
+    check_name(check, raw["name"].get<std::string>(), path + "/name");
   }
   task.name = raw.contains("name") && raw["name"].is_string() ? raw["name"].get<std::string>()
                                                                 : task.id;
@@ -286,6 +297,9 @@ Task read_task(SpecChecker& check, const json& raw, std::size_t index, const jso
     if (!raw["expected_s"].is_number() || raw["expected_s"].get<double>() < 0) {
       check.problem(path + "/expected_s", "must be a non-negative number of seconds",
                     "write e.g. \"expected_s\": 900");
+    } else if (raw["expected_s"].get<double>() > kMaxTimeoutS) {
+      check.problem(path + "/expected_s", "is " + raw["expected_s"].dump() + " s, more than a week",
+                    "give seconds (not milliseconds); at most " + std::to_string(int(kMaxTimeoutS)));
     } else {
       task.expected_s = raw["expected_s"].get<double>();
     }
@@ -293,7 +307,8 @@ Task read_task(SpecChecker& check, const json& raw, std::size_t index, const jso
   // Resources a cluster job asks for (--executor slurm); a local run does not limit them.
   for (auto [key, field] : {std::pair{"cpus", &task.cpus}, std::pair{"mem_mb", &task.mem_mb}}) {
     if (!raw.contains(key)) continue;
-    if (!raw[key].is_number_integer() || raw[key].get<long>() < 1) {
+    const json& value = raw[key];  // an unsigned above 2^63 reads as negative here: refused too
+    if (!value.is_number_integer() || value.get<long long>() < 1 || value.get<long long>() > kMaxResource) {
       check.problem(path + "/" + key, std::string("must be a positive whole number, got ") + raw[key].dump(),
                     std::string("write e.g. \"") + key + "\": " + (field == &task.cpus ? "2" : "4096"));
     } else {
@@ -315,8 +330,8 @@ Task read_task(SpecChecker& check, const json& raw, std::size_t index, const jso
       check.problem(path + "/quality/junit", "must be a path (string)", "write e.g. \"out/gen/checks.xml\"");
     }
   }
-  task.cache = raw.value("cache", json::object());
-  task.quality = raw.value("quality", json::object());
+  task.cache = raw.contains("cache") && raw["cache"].is_object() ? raw["cache"] : json::object();
+  task.quality = raw.contains("quality") && raw["quality"].is_object() ? raw["quality"] : json::object();
   read_command(check, raw, path, task);
   resolve_executable(check, path, task);
   return task;
@@ -398,14 +413,10 @@ Expected<Workflow> load_workflow_text(const std::string& text, const fs::path& s
                                       const LoadOptions& options) {
   const fs::path absolute = fs::absolute(spec_path).lexically_normal();
   SpecChecker check(spec_path, options);
-  json root;
-  try {
-    root = json::parse(text);
-  } catch (const json::parse_error& e) {
-    check.problem("", "malformed JSON at " + parse_error_location(text, e.byte) + ": " + e.what(),
-                  "correct the JSON syntax there (a missing comma or quote is common)");
-    return check.error();
-  }
+  JsonReader reader(spec_path.string(), "correct the JSON syntax there (a missing comma or quote is common)");
+  const auto parsed = reader.parse(text);
+  if (!parsed) return reader.error();
+  const json& root = *parsed;
   if (!root.is_object()) {
     check.problem("", "the spec must be a JSON object", "start from fixtures/k1n/workflow.json");
     return check.error();
@@ -420,12 +431,14 @@ Expected<Workflow> load_workflow_text(const std::string& text, const fs::path& s
   Workflow workflow;
   workflow.spec_path = absolute;
   workflow.spec_dir = absolute.parent_path();
-  workflow.name = root.value("name", absolute.stem().string());
+  workflow.name = absolute.stem().string();
   if (root.contains("name") && !root["name"].is_string()) {
     check.problem("/name", "must be a string", "write e.g. \"name\": \"k1n-22task\"");
-    workflow.name = absolute.stem().string();
+  } else if (root.contains("name")) {
+    workflow.name = root["name"].get<std::string>();
+    check_name(check, workflow.name, "/name");
   }
-  json defaults = root.value("defaults", json::object());
+  json defaults = root.contains("defaults") ? root["defaults"] : json::object();
   if (!defaults.is_object()) {
     check.problem("/defaults", "must be an object", "write e.g. {\"timeout_s\": 1800}");
     defaults = json::object();

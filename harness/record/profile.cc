@@ -4,6 +4,8 @@
 #include <cmath>
 #include <utility>
 
+#include "util/json_reader.h"
+
 namespace flowbench {
 using nlohmann::json;
 
@@ -16,6 +18,9 @@ constexpr std::array<std::pair<TaskStatus, const char*>, 6> kStatusNames{{
     {TaskStatus::kCached, "cached"},
     {TaskStatus::kInterrupted, "interrupted"},
 }};
+
+// A year in milliseconds: a longer duration or CPU time in a profile is not a measurement.
+constexpr double kMaxDurationMs = 365 * 24 * 3600 * 1000.0;
 
 double round3(double value) { return std::round(value * 1000.0) / 1000.0; }
 
@@ -78,66 +83,63 @@ nlohmann::ordered_json to_json(const Profile& p) {
 }
 
 Expected<Profile> profile_from_json(const json& in, const std::string& where) {
-  auto bad = [&](const std::string& key, const std::string& need) {
-    return Error{where + ": /" + key + ": " + need +
-                 "; fix: regenerate the profile with `flowbench run` (a truncated or hand-edited "
-                 "profile cannot be read)"};
-  };
-  if (!in.is_object()) return bad("", "a profile must be a JSON object");
+  JsonReader reader(where, "regenerate the profile with `flowbench run` (a truncated or hand-edited profile cannot be read)");
+  const JsonAt root = reader.root(in);
   Profile p;
-  if (!in.contains("task_id") || !(in["task_id"].is_string() || in["task_id"].is_number_integer())) {
-    return bad("task_id", "missing or not a task id");
+  if (!root.is_object()) {
+    root.problem("a profile must be a JSON object");
+    return reader.error();
   }
-  p.task_id = in["task_id"];
-  p.id = p.task_id.is_string() ? p.task_id.get<std::string>() : p.task_id.dump();
-  if (!in.contains("duration_ms") || !in["duration_ms"].is_number()) {
-    return bad("duration_ms", "missing or not a number");
+  if (auto id = root["task_id"].id()) {
+    p.id = *id;
+    p.task_id = root["task_id"].raw();
   }
-  p.duration_ms = in["duration_ms"].get<double>();
-  p.name = in.value("name", p.id);
-  const std::string status = in.value("status", std::string("ok"));
-  auto parsed = parse_status(status);
-  if (!parsed) return bad("status", "unknown status \"" + status + "\"");
-  p.status = *parsed;
-  if (in.contains("exit_code") && in["exit_code"].is_number_integer()) p.exit_code = in["exit_code"].get<int>();
-  p.signal = in.value("signal", 0);
-  p.cpu_user_ms = in.value("cpu_user_ms", 0.0);
-  p.cpu_sys_ms = in.value("cpu_sys_ms", 0.0);
-  p.max_rss_kb = in.value("max_rss_kb", 0L);
+  p.duration_ms = root["duration_ms"].number(0, kMaxDurationMs).value_or(0);
+  p.name = root["name"].text_or(p.id);
+  const std::string status = root["status"].text_or("ok");
+  if (auto parsed = parse_status(status)) {
+    p.status = *parsed;
+  } else {
+    root["status"].problem("unknown status \"" + status + "\"", "use one of ok, failed, timeout, skipped, cached, interrupted");
+  }
+  if (root.has("exit_code") && !root["exit_code"].raw().is_null()) p.exit_code = int(root["exit_code"].integer(-255, 255).value_or(0));
+  p.signal = int(root["signal"].integer_or(0, 0, 128));
+  p.cpu_user_ms = root["cpu_user_ms"].number_or(0, 0, kMaxDurationMs);
+  p.cpu_sys_ms = root["cpu_sys_ms"].number_or(0, 0, kMaxDurationMs);
+  p.max_rss_kb = long(root["max_rss_kb"].integer_or(0, 0, std::int64_t(1) << 50));
   for (auto [key, field] : {std::pair{"start_time", &p.start_time}, std::pair{"end_time", &p.end_time}}) {
-    if (in.contains(key) && in[key].is_string()) {
-      *field = parse_iso8601(in[key].get<std::string>());
-      if (!*field) return bad(key, "not an ISO 8601 time like 2026-11-24T09:30:00.123+00:00");
+    const JsonAt at = root[key];
+    if (!at.present() || at.raw().is_null()) continue;
+    if (auto text = at.text()) {
+      *field = parse_iso8601(*text);
+      if (!*field) at.problem("not an ISO 8601 time like 2026-11-24T09:30:00.123+00:00");
     }
   }
-  p.cache = in.value("cache", std::string("off"));
-  if (in.contains("cache_key") && in["cache_key"].is_string()) p.cache_key = in["cache_key"].get<std::string>();
-  if (in.contains("original_duration_ms") && in["original_duration_ms"].is_number()) {
-    p.original_duration_ms = in["original_duration_ms"].get<double>();
+  p.cache = root["cache"].text_or("off");
+  if (root.has("cache_key") && !root["cache_key"].raw().is_null()) p.cache_key = root["cache_key"].text_or("");
+  if (root.has("original_duration_ms") && !root["original_duration_ms"].raw().is_null()) {
+    p.original_duration_ms = root["original_duration_ms"].number(0, kMaxDurationMs);
   }
-  p.log_file = in.value("log_file", std::string());
-  p.slot = in.value("slot", -1);
-  p.time_scale = in.value("time_scale", 1.0);
-  if (in.contains("queue_wait_ms") && in["queue_wait_ms"].is_number()) {
-    p.queue_wait_ms = in["queue_wait_ms"].get<double>();
-  }
-  if (in.contains("executor") && in["executor"].is_object()) p.executor = in["executor"];
-  if (in.contains("reason") && in["reason"].is_string()) p.reason = in["reason"].get<std::string>();
-  if (in.contains("resumed_from") && in["resumed_from"].is_string()) p.resumed_from = in["resumed_from"].get<std::string>();
-  if (in.contains("quality") && in["quality"].is_object()) {
-    const json& q = in["quality"];
-    if (q.contains("passed") && q["passed"].is_number_integer()) p.quality_passed = q["passed"].get<int>();
-    if (q.contains("failed") && q["failed"].is_number_integer()) p.quality_failed = q["failed"].get<int>();
-  }
-  if (in.contains("ops") && in["ops"].is_array()) {
-    for (const auto& op : in["ops"]) {
-      if (!op.is_object() || !op.contains("name") || !op["name"].is_string() ||
-          !op.contains("duration_ms") || !op["duration_ms"].is_number()) {
-        return bad("ops", "each op needs a string \"name\" and a number \"duration_ms\"");
-      }
-      p.ops.push_back({op["name"].get<std::string>(), op["duration_ms"].get<double>()});
+  p.log_file = root["log_file"].text_or("");
+  p.slot = int(root["slot"].integer_or(-1, -1, 1 << 20));
+  p.time_scale = root["time_scale"].number_or(1.0, 1e-9, 1e9);
+  if (root.has("queue_wait_ms")) p.queue_wait_ms = root["queue_wait_ms"].number(0, kMaxDurationMs);
+  if (root["executor"].is_object()) p.executor = root["executor"].raw();
+  if (root.has("reason") && !root["reason"].raw().is_null()) p.reason = root["reason"].text_or("");
+  p.resumed_from = root["resumed_from"].text_or("");
+  const JsonAt quality = root["quality"];
+  if (quality.present() && !quality.raw().is_null()) {
+    if (!quality.is_object()) quality.problem("must be an object like {\"passed\": 9, \"failed\": 1}");
+    for (auto [key, field] : {std::pair{"passed", &p.quality_passed}, std::pair{"failed", &p.quality_failed}}) {
+      if (quality.has(key) && !quality[key].raw().is_null()) *field = int(quality[key].integer(0, 1 << 30).value_or(0));
     }
   }
+  for (const JsonAt& op : root["ops"].elements()) {
+    auto name = op["name"].text();
+    auto duration = op["duration_ms"].number(0, kMaxDurationMs);
+    if (name && duration) p.ops.push_back({*name, *duration});
+  }
+  if (reader.failed()) return reader.error();
   return p;
 }
 

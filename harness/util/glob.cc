@@ -21,19 +21,20 @@ std::vector<std::string> split(const std::string& path) {
   return parts;
 }
 
-bool match_parts(const std::vector<std::string>& pattern, std::size_t p,
-                 const std::vector<std::string>& path, std::size_t q) {
-  if (p == pattern.size()) return q == path.size();
-  if (pattern[p] == "**") {
-    // Zero or more whole segments.
-    for (std::size_t skip = q; skip <= path.size(); ++skip) {
-      if (match_parts(pattern, p + 1, path, skip)) return true;
-    }
-    return false;
+// Whether path[q..] matches pattern[p..], segment by segment. `failed` remembers the states at
+// a "**" known not to match, so several "**" cost O(pattern x path^2), not path^(number of **).
+bool match_parts(const std::vector<std::string>& pattern, std::size_t p, const std::vector<std::string>& path,
+                 std::size_t q, std::set<std::pair<std::size_t, std::size_t>>& failed) {
+  for (; p < pattern.size() && pattern[p] != "**"; ++p, ++q) {
+    if (q == path.size() || fnmatch(pattern[p].c_str(), path[q].c_str(), 0) != 0) return false;
   }
-  if (q == path.size()) return false;
-  if (fnmatch(pattern[p].c_str(), path[q].c_str(), 0) != 0) return false;
-  return match_parts(pattern, p + 1, path, q + 1);
+  if (p == pattern.size()) return q == path.size();
+  if (failed.count({p, q})) return false;
+  for (std::size_t skip = q; skip <= path.size(); ++skip) {  // "**": zero or more whole segments
+    if (match_parts(pattern, p + 1, path, skip, failed)) return true;
+  }
+  failed.insert({p, q});
+  return false;
 }
 
 bool has_wildcard(const std::string& part) { return part.find_first_of("*?[") != std::string::npos; }
@@ -50,7 +51,8 @@ std::string glob_problem(const std::string& pattern) {
 }
 
 bool glob_match(const std::string& pattern, const std::string& relative_path) {
-  return match_parts(split(pattern), 0, split(relative_path), 0);
+  std::set<std::pair<std::size_t, std::size_t>> failed;
+  return match_parts(split(pattern), 0, split(relative_path), 0, failed);
 }
 
 Expected<std::vector<std::string>> expand_globs(const fs::path& base,

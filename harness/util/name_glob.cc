@@ -1,5 +1,8 @@
 #include "util/name_glob.h"
 
+#include <cstdint>
+#include <unordered_set>
+
 namespace flowbench {
 
 namespace {
@@ -28,34 +31,55 @@ bool class_matches(const std::string& pattern, std::size_t open, std::size_t clo
   return found != negate;
 }
 
-bool match_from(const std::string& pattern, std::size_t p, const std::string& name, std::size_t s,
-                std::vector<std::string>* captures) {
-  while (p < pattern.size()) {
-    const char c = pattern[p];
-    if (c == '*') {
-      for (std::size_t take = 0; s + take <= name.size(); ++take) {
-        const std::size_t mark = captures ? captures->size() : 0;
-        if (captures) captures->push_back(name.substr(s, take));
-        if (match_from(pattern, p + 1, name, s + take, captures)) return true;
-        if (captures) captures->resize(mark);
+// Whether name[s..] matches pattern[p..]: literals, '?' and classes in a loop, a recursion
+// only at each '*' (so the depth is at most the number of stars). `failed_` remembers the
+// (star, position) states known not to match, so each is tried once: plain backtracking
+// is exponential in the number of stars, this is O(pattern x name^2) at worst. Captures are
+// only kept along the match found, so remembering failures leaves them as they were.
+class Matcher {
+ public:
+  Matcher(const std::string& pattern, const std::string& name, std::vector<std::string>* captures)
+      : pattern_(pattern), name_(name), captures_(captures) {}
+
+  bool from(std::size_t p, std::size_t s) {
+    while (p < pattern_.size()) {
+      const char c = pattern_[p];
+      if (c == '*') return star(p, s);
+      if (s >= name_.size()) return false;
+      if (c == '?') {
+        if (captures_) captures_->push_back(name_.substr(s, 1));
+      } else if (c == '[') {
+        const std::size_t close = class_end(pattern_, p);
+        if (close == std::string::npos || !class_matches(pattern_, p, close, name_[s])) return false;
+        p = close;
+      } else if (c != name_[s]) {
+        return false;
       }
-      return false;
+      ++p;
+      ++s;
     }
-    if (s >= name.size()) return false;
-    if (c == '?') {
-      if (captures) captures->push_back(name.substr(s, 1));
-    } else if (c == '[') {
-      const std::size_t close = class_end(pattern, p);
-      if (close == std::string::npos || !class_matches(pattern, p, close, name[s])) return false;
-      p = close;
-    } else if (c != name[s]) {
-      return false;
-    }
-    ++p;
-    ++s;
+    return s == name_.size();
   }
-  return s == name.size();
-}
+
+ private:
+  bool star(std::size_t p, std::size_t s) {
+    const std::uint64_t state = std::uint64_t(p) * (name_.size() + 1) + s;
+    if (failed_.count(state)) return false;
+    const std::size_t mark = captures_ ? captures_->size() : 0;
+    for (std::size_t take = 0; s + take <= name_.size(); ++take) {
+      if (captures_) captures_->push_back(name_.substr(s, take));
+      if (from(p + 1, s + take)) return true;
+      if (captures_) captures_->resize(mark);
+    }
+    failed_.insert(state);
+    return false;
+  }
+
+  const std::string& pattern_;
+  const std::string& name_;
+  std::vector<std::string>* captures_;
+  std::unordered_set<std::uint64_t> failed_;
+};
 
 }  // namespace
 
@@ -75,7 +99,7 @@ std::string name_glob_problem(const std::string& pattern) {
 
 bool name_glob_match(const std::string& pattern, const std::string& name, std::vector<std::string>* captures) {
   if (captures) captures->clear();
-  return match_from(pattern, 0, name, 0, captures);
+  return Matcher(pattern, name, captures).from(0, 0);
 }
 
 }  // namespace flowbench

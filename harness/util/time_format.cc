@@ -37,6 +37,11 @@ std::optional<SystemTime> parse_iso8601(const std::string& text) {
                   &consumed) != 6) {
     return std::nullopt;
   }
+  // Fields in range, and a year the clock holds (its nanoseconds reach 2262).
+  if (year < 1970 || year > 2200 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 ||
+      minute < 0 || minute > 59 || second < 0 || second > 60) {
+    return std::nullopt;
+  }
   std::size_t at = static_cast<std::size_t>(consumed);
   long millis = 0;
   if (at < text.size() && text[at] == '.') {
@@ -49,7 +54,9 @@ std::optional<SystemTime> parse_iso8601(const std::string& text) {
   long offset_s = 0;
   if (at < text.size() && (text[at] == '+' || text[at] == '-')) {
     int oh = 0, om = 0;
-    if (std::sscanf(text.c_str() + at + 1, "%2d:%2d", &oh, &om) != 2) return std::nullopt;
+    if (std::sscanf(text.c_str() + at + 1, "%2d:%2d", &oh, &om) != 2 || oh < 0 || oh > 23 || om < 0 || om > 59) {
+      return std::nullopt;
+    }
     offset_s = (text[at] == '-' ? -1 : 1) * (oh * 3600L + om * 60L);
   } else if (at >= text.size() || text[at] != 'Z') {
     return std::nullopt;

@@ -1,0 +1,72 @@
+// What every fuzz target shares: files a reader needs on disk, and the rule for its answer.
+// A reader may accept an input or refuse it; a refusal must name the input and say what to
+// do, and must not be a library's bare message. Anything else (a crash, an exception, a bad
+// answer) aborts, which libFuzzer records as a finding.
+#pragma once
+
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <string_view>
+
+#include "util/expected.h"
+
+namespace flowbench::fuzz {
+
+// This process's own folder, removed when the process ends normally: inside
+// $FLOWBENCH_FUZZ_SCRATCH when set (run_fuzzer.sh gives one in /dev/shm: the files are
+// rewritten for every input, and it removes the folder even after a crash), else in /tmp.
+inline const std::filesystem::path& scratch() {
+  static const std::filesystem::path dir = [] {
+    const char* given = std::getenv("FLOWBENCH_FUZZ_SCRATCH");
+    const std::filesystem::path base = given && *given ? std::filesystem::path(given)
+                                                       : std::filesystem::temp_directory_path();
+    auto made = base / ("flowbench-fuzz-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(made);
+    std::atexit([] {
+      std::error_code ec;
+      std::filesystem::remove_all(scratch(), ec);
+    });
+    return made;
+  }();
+  return dir;
+}
+
+inline std::filesystem::path write_file(const std::filesystem::path& path, std::string_view bytes) {
+  std::filesystem::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary | std::ios::trunc).write(bytes.data(), std::streamsize(bytes.size()));
+  return path;
+}
+
+inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {
+  return {reinterpret_cast<const char*>(data), size};
+}
+
+[[noreturn]] inline void bad_answer(const std::string& why, const std::string& message) {
+  std::fprintf(stderr, "flowbench fuzz: %s:\n%s\n", why.c_str(), message.c_str());
+  std::abort();
+}
+
+// A refusal fit for a user: it names `source`, gives a fix, and holds no library message (the
+// library's "[json.exception" prefix, unless the input itself holds those words: a message
+// may quote what it read). An exception that escapes a reader aborts on its own.
+inline void check_refusal(const Error& error, std::string_view source, std::string_view input) {
+  const std::string& m = error.message;
+  if (m.find(source) == std::string::npos) bad_answer("the error does not name " + std::string(source), m);
+  if (m.find("fix") == std::string::npos) bad_answer("the error gives no fix", m);
+  if (m.find("[json.exception") != std::string::npos && input.find("[json.exception") == std::string_view::npos) {
+    bad_answer("the error holds a bare library message", m);
+  }
+}
+
+template <typename T>
+void check(const Expected<T>& answer, std::string_view source, std::string_view input) {
+  if (!answer) check_refusal(answer.error(), source, input);
+}
+
+}  // namespace flowbench::fuzz
