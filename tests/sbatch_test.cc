@@ -20,7 +20,7 @@ TEST(SbatchTest, ArgumentsCarryResourcesDependenciesAndClusterOptions) {
   job.after_jobs = {"11", "12"};
   EXPECT_EQ(sbatch_arguments(cluster, job),
             (Args{"--parsable", "--job-name=flowbench-r-8", "--output=/shared/r/jobs/task-8.out",
-                  "--chdir=/shared/ws", "--export=ALL", "--partition=batch", "--account=proj42", "--qos=high",
+                  "--chdir=/shared/ws", "--export=ALL", "--no-requeue", "--partition=batch", "--account=proj42", "--qos=high",
                   "--cpus-per-task=4", "--mem=8192", "--time=0-00:31:00", "--dependency=afterok:11:12",
                   "--kill-on-invalid-dep=yes", "--exclusive", "--constraint=avx2", "/shared/r/jobs/task-8.sh"}));
 }
@@ -28,7 +28,7 @@ TEST(SbatchTest, ArgumentsCarryResourcesDependenciesAndClusterOptions) {
 TEST(SbatchTest, ArgumentsLeaveOutWhatIsNotGiven) {
   const JobRequest job{"n", "s.sh", "o", "/w", std::nullopt, std::nullopt, std::nullopt, {}};
   EXPECT_EQ(sbatch_arguments({}, job),
-            (Args{"--parsable", "--job-name=n", "--output=o", "--chdir=/w", "--export=ALL", "s.sh"}));
+            (Args{"--parsable", "--job-name=n", "--output=o", "--chdir=/w", "--export=ALL", "--no-requeue", "s.sh"}));
 }
 
 TEST(SbatchTest, TimeLimitRoundsUpToWholeMinutesWithGrace) {

@@ -282,6 +282,67 @@ TEST_F(SlurmTest, JobCancelledOutsideFlowbenchIsRecordedNotWaitedFor) {
   EXPECT_EQ(read_json(run_dir("lost") / "run.json")["status"], "failed");
 }
 
+// slurmctld stopped while a job runs and started again (it recovers its state from
+// StateSaveLocation): squeue fails for a while, the job goes on, and the run completes.
+TEST_F(SlurmTest, ControllerRestartedMidRunTheRunCompletes) {
+  testing::write_text(dir_.path() / "spec.json", R"({"schema": "flowbench.workflow/1", "name": "restart", "tasks": [
+      {"id": "a", "command": ["sleep", "4"]},
+      {"id": "b", "command": ["true"], "after": ["a"]},
+      {"id": "c", "command": ["sleep", "1"]}]})");
+  auto result = flowbench({"run", "spec.json", "--executor", "slurm", "--out", "runs", "--run-id", "restart", "-q"},
+                          [this](const testing::SignalSender&) {
+                            await(run_dir("restart") / "jobs" / "task-a.started");
+                            run_command({"/usr/bin/pkill", "-TERM", "-x", "slurmctld"}, dir_.path());
+                            for (int i = 0; i < 500 && run_command({"/usr/bin/pgrep", "-x", "slurmctld"}, dir_.path()).exit_code == 0; ++i) {
+                              std::this_thread::sleep_for(10ms);
+                            }
+                            std::this_thread::sleep_for(2s);  // the controller is away; squeue fails
+                            // A daemon: its output goes nowhere, so that it holds none of this test's pipes.
+                            auto started = run_command({"/bin/sh", "-c", "/usr/sbin/slurmctld -i </dev/null >/dev/null 2>&1"},
+                                                       dir_.path());
+                            ASSERT_EQ(started.exit_code, 0) << started.err;
+                          });
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  const auto profiles = profiles_by_id(run_dir("restart"));
+  for (const char* id : {"a", "b", "c"}) EXPECT_EQ(profiles.at(id)["status"], "ok") << id;
+  EXPECT_EQ(read_json(run_dir("restart") / "run.json")["status"], "complete");
+}
+
+// The node dies while a job runs (slurmd, the job's slurmstepd and its processes killed):
+// after SlurmdTimeout the controller sets the node down and ends the job as NODE_FAIL (jobs are
+// submitted with --no-requeue). The task is recorded failed with that reason, its dependent
+// skipped, and the run ends. The node comes back with slurmd (tools/slurm-local up).
+TEST_F(SlurmTest, NodeFailureFailsTheJobAndSkipsItsDependents) {
+  testing::write_text(dir_.path() / "spec.json", R"({"schema": "flowbench.workflow/1", "name": "nodefail", "tasks": [
+      {"id": "x", "command": ["sleep", "120"]},
+      {"id": "y", "command": ["true"], "after": ["x"]}]})");
+  struct NodeBack {  // whatever happens, the cluster is left up for the tests after this one
+    ~NodeBack() {
+      testing::TempDir scratch;
+      const std::string log = (scratch.path() / "up.log").string();
+      auto up = run_command({"/bin/sh", "-c", testing::source_path("tools/slurm-local").string() + " up </dev/null >" +
+                                                  log + " 2>&1"},
+                            scratch.path());
+      EXPECT_EQ(up.exit_code, 0) << testing::read_text(log);
+    }
+  } node_back;
+  auto result = flowbench({"run", "spec.json", "--executor", "slurm", "--out", "runs", "--run-id", "nodefail", "-q"},
+                          [this](const testing::SignalSender&) {
+                            await(run_dir("nodefail") / "jobs" / "task-x.started");
+                            const json marker = read_json(run_dir("nodefail") / "jobs" / "task-x.started");
+                            const std::string pid = std::to_string(marker["pid"].get<int>());
+                            run_command({"/bin/sh", "-c", "pkill -KILL -x slurmd; pkill -KILL -x slurmstepd; pkill -KILL -P " +
+                                                              pid + "; kill -KILL " + pid},
+                                        dir_.path());
+                          });
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  const auto profiles = profiles_by_id(run_dir("nodefail"));
+  EXPECT_EQ(profiles.at("x")["status"], "failed");
+  EXPECT_NE(profiles.at("x")["reason"].get<std::string>().find("NODE_FAIL"), std::string::npos) << profiles.at("x")["reason"];
+  EXPECT_EQ(profiles.at("y")["status"], "skipped");
+  EXPECT_EQ(read_json(run_dir("nodefail") / "run.json")["status"], "failed");
+}
+
 TEST_F(SlurmTest, RunWithoutAControllerSaysHowToStartOne) {
   testing::write_text(dir_.path() / "spec.json",
                       R"({"schema": "flowbench.workflow/1", "name": "x", "tasks": [{"id": 1, "command": ["true"]}]})");

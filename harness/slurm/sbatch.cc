@@ -15,8 +15,11 @@ std::string time_limit(double timeout_s, double grace_s) {
 }
 
 std::vector<std::string> sbatch_arguments(const ClusterOptions& cluster, const JobRequest& job) {
+  // --no-requeue: a job whose node fails ends as NODE_FAIL (recorded as failed, its dependents
+  // cancelled) instead of going back to the queue, where it would wait for the node to return
+  // and then run its task a second time.
   std::vector<std::string> args{"--parsable", "--job-name=" + job.name, "--output=" + job.output,
-                                "--chdir=" + job.workdir, "--export=ALL"};
+                                "--chdir=" + job.workdir, "--export=ALL", "--no-requeue"};
   auto add = [&](const char* flag, const std::string& value) {
     std::string arg = flag;
     arg += value;

@@ -11,10 +11,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "util/expected.h"
+#include "util/json_reader.h"
 
 namespace flowbench::fuzz {
 
@@ -67,6 +69,15 @@ inline void check_refusal(const Error& error, std::string_view source, std::stri
 template <typename T>
 void check(const Expected<T>& answer, std::string_view source, std::string_view input) {
   if (!answer) check_refusal(answer.error(), source, input);
+}
+
+// The input as JSON, read as every reader reads it; when it is not JSON, the refusal is
+// checked and the result is empty.
+inline std::optional<nlohmann::json> parse(std::string_view input, const std::string& source) {
+  JsonReader reader(source, "give the file as written");
+  auto parsed = reader.parse(input);
+  if (!parsed) check_refusal(reader.error(), source, input);
+  return parsed;
 }
 
 }  // namespace flowbench::fuzz

@@ -3,17 +3,12 @@
 #include "fuzz_support.h"
 #include "interchange/wfformat.h"
 #include "model/spec_loader.h"
-#include "util/json_reader.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace flowbench;
   const std::string_view input = fuzz::as_text(data, size);
-  JsonReader reader("trace.json", "give the file as exported");
-  const auto parsed = reader.parse(input);
-  if (!parsed) {
-    fuzz::check_refusal(reader.error(), "trace.json", input);
-    return 0;
-  }
+  const auto parsed = fuzz::parse(input, "trace.json");
+  if (!parsed) return 0;
   WfImportOptions options;
   const auto spec = spec_from_wfformat(*parsed, "trace.json", options);
   fuzz::check(spec, "trace.json", input);
