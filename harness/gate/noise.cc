@@ -99,7 +99,9 @@ class NoiseReader {
   explicit NoiseReader(fs::path file) : file_(std::move(file)) {}
 
   Error fail(const std::string& where, const std::string& what, const std::string& fix) const {
-    return Error{file_.string() + ": " + where + ": " + what + "; fix: " + fix};
+    JsonReader reader(file_.string(), fix);
+    reader.problem(where, what, fix);
+    return reader.error();
   }
 
   Expected<NoiseFile> read(const json& raw) const {

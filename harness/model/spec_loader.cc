@@ -49,22 +49,15 @@ constexpr long long kMaxResource = 1LL << 40;
 class SpecChecker {
  public:
   SpecChecker(fs::path spec_path, const LoadOptions& options)
-      : spec_path_(std::move(spec_path)), options_(options) {}
+      : spec_path_(std::move(spec_path)), options_(options), reader_(spec_path_.string(), "correct the JSON syntax there (a missing comma or quote is common)") {}
 
-  void problem(std::string path, std::string what, std::string fix) {
-    problems_.push_back({std::move(path), std::move(what), std::move(fix)});
+  void problem(const std::string& path, std::string what, const std::string& fix) {
+    reader_.problem(path, std::move(what), fix);
   }
-  bool failed() const { return !problems_.empty(); }
-
-  Error error() const {
-    std::string message;
-    for (const auto& p : problems_) {
-      if (!message.empty()) message += "\n";
-      message += spec_path_.string() + ": " + (p.json_path.empty() ? "/" : p.json_path) + ": " +
-                 p.what + "; fix: " + p.fix;
-    }
-    return Error{message};
-  }
+  bool failed() const { return reader_.failed(); }
+  Error error() const { return reader_.error(); }
+  // Parses the spec's text; malformed JSON is a problem (with its line and column).
+  std::optional<json> parse(std::string_view text) { return reader_.parse(text); }
 
   void check_keys(const json& object, const std::set<std::string>& allowed,
                   const std::string& path) {
@@ -138,7 +131,7 @@ class SpecChecker {
  private:
   fs::path spec_path_;
   const LoadOptions& options_;
-  std::vector<SpecProblem> problems_;
+  JsonReader reader_;
 };
 
 // A name is shown in tables, logs and file names: printable, not empty, not huge.
@@ -413,9 +406,8 @@ Expected<Workflow> load_workflow_text(const std::string& text, const fs::path& s
                                       const LoadOptions& options) {
   const fs::path absolute = fs::absolute(spec_path).lexically_normal();
   SpecChecker check(spec_path, options);
-  JsonReader reader(spec_path.string(), "correct the JSON syntax there (a missing comma or quote is common)");
-  const auto parsed = reader.parse(text);
-  if (!parsed) return reader.error();
+  const auto parsed = check.parse(text);
+  if (!parsed) return check.error();
   const json& root = *parsed;
   if (!root.is_object()) {
     check.problem("", "the spec must be a JSON object", "start from fixtures/k1n/workflow.json");

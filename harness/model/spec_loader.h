@@ -22,13 +22,6 @@ struct LoadOptions {
   bool check_programs = true;
 };
 
-// One problem in a spec: "<file>: <json path>: <what>; fix: <fix>".
-struct SpecProblem {
-  std::string json_path;
-  std::string what;
-  std::string fix;
-};
-
 // Loads and validates a spec. On failure the error holds one line per problem, each naming
 // the file, the JSON path and the fix.
 Expected<Workflow> load_workflow(const std::filesystem::path& spec_path,
