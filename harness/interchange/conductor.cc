@@ -289,7 +289,8 @@ Expected<DefinitionWalk> walk_definition(const json& execution, const std::strin
   DefinitionWalk walk;
   walk.source = source;
   std::vector<std::string> frontier;
-  walk.walk(execution["workflowDefinition"].contains("tasks") ? execution["workflowDefinition"]["tasks"] : json(), frontier, "/workflowDefinition/tasks");
+  const json& definition = execution["workflowDefinition"];
+  walk.walk(definition.contains("tasks") ? definition["tasks"] : json(), frontier, "/workflowDefinition/tasks");
   if (walk.error) return *walk.error;
   if (walk.order.empty()) return fail("/workflowDefinition/tasks", "no tasks", "give a workflow with tasks");
   return walk;

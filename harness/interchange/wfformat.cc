@@ -106,6 +106,13 @@ namespace {
 // A recorded runtime above a year is not a measurement.
 constexpr double kMaxRuntimeS = 365 * 24 * 3600.0;
 
+// A non-empty string member of `object`, else `fallback` (a name is optional in WfFormat).
+std::string text_or(const json& object, const char* key, const std::string& fallback) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() && !it->get_ref<const std::string&>().empty() ? it->get<std::string>()
+                                                                                             : fallback;
+}
+
 Error wf_error(const std::string& source, const std::string& where, const std::string& what, const std::string& fix) {
   return Error{source + ": " + where + ": " + what + "; fix: " + fix};
 }
@@ -187,7 +194,7 @@ Expected<ordered_json> spec_task(const json& task, std::size_t i, const json& ru
   const double cpu = run.contains("avgCPU") && run["avgCPU"].is_number() ? run["avgCPU"].get<double>() / 100 : 0;
   const double cpu_fraction = std::clamp(cpu, 0.0, 1.0);
   return ordered_json{{"id", flowbench_task_id(id)},
-                      {"name", task.contains("name") && task["name"].is_string() ? task["name"].get<std::string>() : id},
+                      {"name", text_or(task, "name", id)},
                       {"command", {options.handler, "--duration-s", fixed(runtime), "--cpu-fraction", fixed(cpu_fraction)}},
                       {"after", after},
                       {"expected_s", runtime}};
@@ -243,8 +250,7 @@ Expected<ordered_json> spec_from_wfformat(const json& instance, const std::strin
   description += ": each task is `synth` busy for its recorded runtime (model seconds) at its recorded CPU share. "
                  "Run with --time-scale to shrink it.";
   return ordered_json{{"schema", "flowbench.workflow/1"},
-                      {"name", instance.contains("name") && instance["name"].is_string() && !instance["name"].get<std::string>().empty()
-                                   ? instance["name"].get<std::string>() : std::string("imported")},
+                      {"name", text_or(instance, "name", "imported")},
                       {"description", description},
                       {"tasks", spec_tasks}};
 }

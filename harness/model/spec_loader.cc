@@ -49,7 +49,9 @@ constexpr long long kMaxResource = 1LL << 40;
 class SpecChecker {
  public:
   SpecChecker(fs::path spec_path, const LoadOptions& options)
-      : spec_path_(std::move(spec_path)), options_(options), reader_(spec_path_.string(), "correct the JSON syntax there (a missing comma or quote is common)") {}
+      : spec_path_(std::move(spec_path)),
+        options_(options),
+        reader_(spec_path_.string(), "correct the JSON syntax there (a missing comma or quote is common)") {}
 
   void problem(const std::string& path, std::string what, const std::string& fix) {
     reader_.problem(path, std::move(what), fix);
@@ -140,7 +142,8 @@ void check_name(SpecChecker& check, const std::string& name, const std::string& 
     check.problem(path, "is empty", "give a short name, or leave the field out to use the id");
   } else if (name.size() > 200) {
     check.problem(path, "is " + std::to_string(name.size()) + " characters long", "give a name of at most 200");
-  } else if (std::any_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+  } else if (std::any_of(name.begin(), name.end(),
+                         [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
     check.problem(path, "holds a control character (a NUL, tab or newline)", "use printable characters only");
   }
 }

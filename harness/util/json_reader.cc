@@ -98,7 +98,7 @@ std::string json_excerpt(const json& value) {
 
 JsonAt JsonAt::operator[](std::string_view key) const {
   const std::string child = path_ + "/" + pointer_token(key);
-  if (!value_) return JsonAt(*reader_, nullptr, child);
+  if (!value_ || value_->is_null()) return JsonAt(*reader_, nullptr, child);  // null: as if missing
   if (!value_->is_object()) {
     problem("must be an object, got " + kind_of(*value_) + " " + json_excerpt(*value_));
     return JsonAt(*reader_, nullptr, child);

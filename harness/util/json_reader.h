@@ -42,7 +42,8 @@ class JsonAt {
   bool is_string() const { return value_ && value_->is_string(); }
   bool is_number() const { return value_ && value_->is_number(); }
 
-  // A member: absent when missing. A present value that is not an object is a problem.
+  // A member: absent when missing (or when this value is missing or null). A present value
+  // that is not an object is a problem.
   JsonAt operator[](std::string_view key) const;
   bool has(std::string_view key) const { return is_object() && value_->contains(key); }
 
