@@ -11,6 +11,7 @@
 #include "interchange/wfformat.h"
 #include "platform/posix.h"
 #include "report/exports.h"
+#include "report/html_report.h"
 #include "platform/atomic_file.h"
 
 namespace flowbench::cli {
@@ -24,6 +25,7 @@ struct ReportCommand {
   std::string focus_task, phase, title = "Completion report";
   double time_scale = 0;
   fs::path output;
+  std::string format;  // markdown | html (default: from the output's extension)
   bool no_plots = false;
   fs::path budgets;
   std::vector<fs::path> budget_data;
@@ -38,7 +40,12 @@ void add_report_options(CLI::App& report, ReportCommand& command) {
   report.add_option("--phase", command.phase, "ID,ID,...: tasks reported as one phase (default: 3,4,5-like set)");
   report.add_option("--title", command.title, "The report's title")->capture_default_str();
   report.add_option("--time-scale", command.time_scale, "Model-time scale (default: the runs' own)");
-  report.add_option("-o,--output", command.output, "The Markdown file to write, e.g. reports/phase5.md")->required();
+  report.add_option("-o,--output", command.output, "The file to write, e.g. reports/phase5.md or reports/phase5.html")
+      ->required();
+  report.add_option("--format", command.format,
+                    "markdown (with PNG plots beside it) or html (one self-contained page: timelines, sortable tables, "
+                    "distributions, plots inline); default: html for an .html output, else markdown")
+      ->check(CLI::IsMember({"markdown", "html"}));
   report.add_flag("--no-plots", command.no_plots, "Do not draw plots (tools/plot.py, python3-matplotlib)");
   report.add_option("--budgets", command.budgets,
                     "Judge this budgets file over the report's runs (each series folder's name is its variant)")
@@ -131,8 +138,13 @@ int do_report(const ReportCommand& command) {
     const fs::path plots = report_dir / (command.output.stem().string() + "_plots");
     draw_report_plots(input, platform::self_executable().parent_path() / "plot.py", plots, report_dir, std::cerr);
   }
+  const bool html = command.format == "html" || (command.format.empty() && command.output.extension() == ".html");
   std::ostringstream text;
-  write_completion_report(text, input);
+  if (html) {
+    write_html_report(text, input, report_dir);
+  } else {
+    write_completion_report(text, input);
+  }
   if (auto written = write_file_atomically(command.output, text.str()); !written) {
     std::cerr << "flowbench report: " << written.error().message << "\n";
     return kExitBadInput;
@@ -182,7 +194,7 @@ int do_export(const ExportCommand& command) {
 
 void add_report_commands(CLI::App& app, int& exit_status) {
   auto report_command = std::make_shared<ReportCommand>();
-  auto* report = app.add_subcommand("report", "Write a before/after completion report (Markdown, with plots)");
+  auto* report = app.add_subcommand("report", "Write a before/after completion report (Markdown with plots, or one HTML page)");
   add_report_options(*report, *report_command);
   report->callback([report_command, &exit_status] { exit_status = do_report(*report_command); });
 
