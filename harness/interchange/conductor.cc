@@ -296,8 +296,9 @@ Expected<DefinitionWalk> walk_definition(const json& execution, const std::strin
   return walk;
 }
 
-// Epoch milliseconds up to the year 3000: a later time is not a recorded one.
-constexpr std::int64_t kMaxEpochMs = 32503680000000;
+// Epoch milliseconds up to the year 2200: a later time is not a recorded one (and the clock's
+// nanoseconds end in 2262).
+constexpr std::int64_t kMaxEpochMs = 7258118400000;
 
 void check_definition_tasks(const JsonAt& list) {
   for (const JsonAt& task : list.elements()) {
