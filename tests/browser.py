@@ -138,9 +138,11 @@ class Page:
                             % json.dumps(selector))
         if box is None:
             raise BrowserError("nothing matches %s" % selector)
-        for kind in ("mouseMoved",):
-            self.browser.send("Input.dispatchMouseEvent", {"type": kind, "x": box[0], "y": box[1]}, session=self.session)
+        self.move_mouse(box[0], box[1])
         return box
+
+    def move_mouse(self, x, y):
+        self.browser.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": x, "y": y}, session=self.session)
 
     def click(self, selector):
         x, y = self.hover(selector)

@@ -6,6 +6,7 @@
 #include "cli/cli_common.h"
 #include "cli/history_common.h"
 #include "report/history_report.h"
+#include "report/history_site.h"
 
 namespace flowbench::cli {
 namespace fs = std::filesystem;
@@ -185,6 +186,21 @@ int do_regressions(const HistoryCommand& c) {
   return open ? kExitTasksFailed : 0;
 }
 
+int do_html(const HistoryCommand& c) {
+  auto loaded = load_history(c, "html");
+  if (!loaded) return kExitBadInput;
+  HistorySiteOptions options{loaded->second.string(), c.include_dirty, c.baseline_commits, c.changes};
+  auto site = write_history_site(loaded->first, c.output, options);
+  if (!site) {
+    std::cerr << "flowbench history html: " << site.error().message << "\n";
+    return kExitBadInput;
+  }
+  std::cout << "history site: " << (c.output / "index.html").string() << " (" << site->metric_pages
+            << " metric pages, " << site->bytes / 1024 << " KiB; open regressions in " << site->open_regressions
+            << " of them)\n";
+  return 0;
+}
+
 void add_selection_options(CLI::App& command, HistoryCommand& c) {
   command.add_option("--branch", c.branch, "Only this branch's history");
   command.add_option("--fingerprint", c.fingerprint, "Only the history of this fingerprint (a prefix of its digest)");
@@ -217,7 +233,7 @@ void add_history_commands(CLI::App& app, int& exit_status) {
   record->callback([rc, &exit_status] { exit_status = do_record(*rc); });
 
   auto c = std::make_shared<HistoryCommand>();
-  auto* history = app.add_subcommand("history", "Read the history database: list, show, export, prune, regressions");
+  auto* history = app.add_subcommand("history", "Read the history database: list, show, export, prune, regressions, html");
   history->add_option("--db", c->db, "The history database (default: the nearest .flowbench/history.db)");
   history->require_subcommand(1);
   history->fallthrough();  // --db after the verb works too
@@ -245,6 +261,14 @@ void add_history_commands(CLI::App& app, int& exit_status) {
   add_selection_options(*regressions, *c);
   add_change_options(*regressions, *c);
   regressions->callback([c, &exit_status] { exit_status = do_regressions(*c); });
+  auto* html = history->add_subcommand("html", "A static site for a browser: every metric's trend, change points and "
+                                               "baseline window, open regressions first (works offline)");
+  html->add_option("-o,--output", c->output, "The folder to write (index.html and a page per metric)")->required();
+  html->add_option("--baseline-commits", c->baseline_commits, "Commits a gate against history uses (shaded)")
+      ->capture_default_str();
+  add_selection_options(*html, *c);
+  add_change_options(*html, *c);
+  html->callback([c, &exit_status] { exit_status = do_html(*c); });
 }
 
 }  // namespace flowbench::cli
