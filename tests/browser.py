@@ -38,7 +38,8 @@ class Browser:
             os.dup2(b, 4)
 
         self.process = subprocess.Popen(
-            [self.binary, "--headless=new", "--no-sandbox", "--disable-gpu", "--remote-debugging-pipe",
+            [self.binary, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+             "--remote-debugging-pipe",
              "--user-data-dir=" + self.profile, "--no-first-run", "--no-default-browser-check",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
              "--window-size=1280,900", "about:blank"],

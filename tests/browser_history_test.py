@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from browser import Browser, png_is_blank  # noqa: E402
@@ -79,9 +80,10 @@ def main():
             subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
             parent = commit
         site = os.path.join(work, "site")
+        started = time.time()
         done = subprocess.run([fb, "history", "--db", db, "html", "-o", site], capture_output=True, text=True)
         check(done.returncode == 0, "history html failed: " + done.stderr)
-        print(done.stdout.strip())
+        print("%s, written in %.2f s" % (done.stdout.strip(), time.time() - started))
         weight = sum(os.path.getsize(os.path.join(site, f)) for f in os.listdir(site))
         parse_commit_20 = commit_of(20)
         with Browser() as browser:

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <vector>
 
+#include "util/xml.h"
+
 namespace flowbench {
 
 namespace {
@@ -70,21 +72,7 @@ constexpr std::string_view kScript = R"(
 
 }  // namespace
 
-std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string html_escape(std::string_view text) { return xml_escape(std::string(text)); }
 
 void write_page_head(std::ostream& out, std::string_view title, std::string_view extra_css) {
   out << "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"

@@ -9,7 +9,7 @@
 
 namespace flowbench {
 
-// Text safe inside HTML elements and attribute values.
+// Text safe inside HTML elements and attribute values (control characters dropped).
 std::string html_escape(std::string_view text);
 
 // <!doctype html> through <body>: the title, the shared styles plus `extra_css`, and the

@@ -115,8 +115,8 @@ void write_verdicts(std::ostream& out, const ReportInput& in) {
   std::stable_partition(order.begin(), order.end(), [](const Verdict* v) { return v->state != VerdictState::kMet; });
   const auto failing = std::count_if(order.begin(), order.end(), [](auto* v) { return v->state != VerdictState::kMet; });
   out << "<p>Budgets <code>" << html_escape(in.budgets_name) << "</code> over the runs of this report: " << failing
-      << " of " << order.size() << " targets not met (listed first). Model units; 95% CI of the median from 6 "
-      << "repetitions, the range below that.</p>\n";
+      << " of " << order.size() << " targets not met" << (failing > 0 ? " (listed first)" : "")
+      << ". Model units; 95% CI of the median from 6 repetitions, the range below that.</p>\n";
   table_head(out, {"Target", "Variant", "Measured", "Bound", "Verdict", "Why"}, " id=\"verdicts\" class=\"sortable\"");
   for (const Verdict* v : order) {
     const bool met = v->state == VerdictState::kMet;
