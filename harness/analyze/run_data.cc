@@ -76,6 +76,18 @@ std::string status_of(const JsonAt& run) {
   return pid && here && !platform::process_alive(pid_t(*pid)) ? "crashed" : status;
 }
 
+// run.json's context, its fields that other readers use (analysis, exports, the history read
+// them without checks of their own) checked for their types.
+nlohmann::json checked_context(const JsonAt& context) {
+  for (const char* key : {"host", "mode", "kernel", "machine", "cpu_model", "compiler", "build_type",
+                          "flowbench_version", "git_commit", "cache", "cache_dir"}) {
+    (void)context[key].text_or("");
+  }
+  for (const char* key : {"cpus", "jobs", "memory_mib"}) (void)context[key].integer_or(1, 0, std::int64_t(1) << 40);
+  if (context.has("executor")) (void)context["executor"]["name"].text();
+  return context.is_object() ? context.raw() : nlohmann::json::object();
+}
+
 }  // namespace
 
 Expected<RunRecord> load_run(const fs::path& dir) {
@@ -97,17 +109,8 @@ Expected<RunRecord> load_run(const fs::path& dir) {
   record.spec = run["spec"].text_or("");
   record.status = status_of(run);
   record.started = run["started"].text_or("");
-  // The context's fields other readers use hold their types (analysis, exports and the history
-  // read them without checks of their own).
-  const JsonAt context = run["context"];
-  for (const char* key : {"host", "mode", "kernel", "machine", "cpu_model", "compiler", "build_type",
-                          "flowbench_version", "git_commit", "cache", "cache_dir"}) {
-    (void)context[key].text_or("");
-  }
-  for (const char* key : {"cpus", "jobs", "memory_mib"}) (void)context[key].integer_or(1, 0, std::int64_t(1) << 40);
-  if (context.has("executor")) (void)context["executor"]["name"].text();
-  if (context.is_object()) record.context = context.raw();
-  record.time_scale = context["time_scale"].number_or(1.0, 1e-9, 1e9);
+  record.context = checked_context(run["context"]);
+  record.time_scale = run["context"]["time_scale"].number_or(1.0, 1e-9, 1e9);
   record.makespan_ms = run["totals"]["makespan_ms"].number_or(0.0, 0, 365 * 24 * 3600 * 1000.0);
 
   std::unordered_map<std::string, std::size_t> by_id;

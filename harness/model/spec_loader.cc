@@ -251,15 +251,8 @@ void read_after(SpecChecker& check, const json& raw, const std::string& path, Ta
   }
 }
 
-Task read_task(SpecChecker& check, const json& raw, std::size_t index, const json& defaults,
-               const fs::path& default_cwd) {
-  const std::string path = "/tasks/" + std::to_string(index);
-  Task task;
-  if (!raw.is_object()) {
-    check.problem(path, "each task must be an object", "write {\"id\": ..., \"command\": [...]}");
-    return task;
-  }
-  check.check_keys(raw, kTaskKeys, path);
+// The task's id: a whole number up to 2^53 - 1, or a name of letters, digits, '.', '_', '-'.
+void read_id(SpecChecker& check, const json& raw, const std::string& path, Task& task) {
   if (!raw.contains("id")) {
     check.problem(path, "task has no \"id\"", "add a unique id (a number or a name)");
   } else {
@@ -279,16 +272,11 @@ Task read_task(SpecChecker& check, const json& raw, std::size_t index, const jso
     }
     task.id_json = id;
   }
-  if (raw.contains("name") && !raw["name"].is_string()) {
-    check.problem(path + "/name", "must be a string", "write e.g. \"name\": \"codegen\"");
-  } else if (raw.contains("name")) {
-    check_name(check, raw["name"].get<std::string>(), path + "/name");
-  }
-  task.name = raw.contains("name") && raw["name"].is_string() ? raw["name"].get<std::string>()
-                                                                : task.id;
-  read_after(check, raw, path, task);
-  task.timeout_s = check.timeout(raw, path);
-  if (!task.timeout_s) task.timeout_s = check.timeout(defaults, "/defaults");
+}
+
+// What a task is expected to take (expected_s) and, for a cluster job (--executor slurm), the
+// CPUs and memory it asks for; a local run does not limit them.
+void read_expectations(SpecChecker& check, const json& raw, const std::string& path, Task& task) {
   if (raw.contains("expected_s")) {
     if (!raw["expected_s"].is_number() || raw["expected_s"].get<double>() < 0) {
       check.problem(path + "/expected_s", "must be a non-negative number of seconds",
@@ -300,7 +288,6 @@ Task read_task(SpecChecker& check, const json& raw, std::size_t index, const jso
       task.expected_s = raw["expected_s"].get<double>();
     }
   }
-  // Resources a cluster job asks for (--executor slurm); a local run does not limit them.
   for (auto [key, field] : {std::pair{"cpus", &task.cpus}, std::pair{"mem_mb", &task.mem_mb}}) {
     if (!raw.contains(key)) continue;
     const json& value = raw[key];  // an unsigned above 2^63 reads as negative here: refused too
@@ -311,6 +298,29 @@ Task read_task(SpecChecker& check, const json& raw, std::size_t index, const jso
       *field = raw[key].get<long>();
     }
   }
+}
+
+Task read_task(SpecChecker& check, const json& raw, std::size_t index, const json& defaults,
+               const fs::path& default_cwd) {
+  const std::string path = "/tasks/" + std::to_string(index);
+  Task task;
+  if (!raw.is_object()) {
+    check.problem(path, "each task must be an object", "write {\"id\": ..., \"command\": [...]}");
+    return task;
+  }
+  check.check_keys(raw, kTaskKeys, path);
+  read_id(check, raw, path, task);
+  if (raw.contains("name") && !raw["name"].is_string()) {
+    check.problem(path + "/name", "must be a string", "write e.g. \"name\": \"codegen\"");
+  } else if (raw.contains("name")) {
+    check_name(check, raw["name"].get<std::string>(), path + "/name");
+  }
+  task.name = raw.contains("name") && raw["name"].is_string() ? raw["name"].get<std::string>()
+                                                                : task.id;
+  read_after(check, raw, path, task);
+  task.timeout_s = check.timeout(raw, path);
+  if (!task.timeout_s) task.timeout_s = check.timeout(defaults, "/defaults");
+  read_expectations(check, raw, path, task);
   task.env = check.env(defaults, "/defaults");
   for (auto& [key, value] : check.env(raw, path)) task.env[key] = value;
   task.cwd = check.cwd(raw, path, default_cwd);

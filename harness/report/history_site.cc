@@ -136,6 +136,51 @@ constexpr std::string_view kChartScript = R"(
 })();
 )";
 
+// The change points as a table: kind, last good and first bad commit, medians, change, p.
+void write_changes(std::ostream& out, const std::vector<history::Change>& changes, bool time) {
+  out << "<h2>Changes</h2>\n";
+  if (changes.empty()) out << "<p>No change point: the history is one level.</p>\n";
+  else {
+    out << "<table id=\"changes\"><thead><tr><th>Kind</th><th>Last good</th><th>First bad</th><th>Before</th>"
+           "<th>After</th><th>Change [95% CI]</th><th>p</th></tr></thead><tbody>\n";
+    for (const auto& c : changes) {
+      out << "<tr class=\"" << (c.regression && c.open ? "fail" : "") << "\"><td>"
+          << (c.regression ? (c.open ? "regression (open)" : "regression") : "improvement") << "</td><td><code>"
+          << c.last_good.substr(0, 12) << "</code></td><td><code>" << c.first_bad.substr(0, 12) << "</code></td><td>"
+          << shown(c.median_before, time) << "</td><td>" << shown(c.median_after, time) << "</td><td>"
+          << change_text(c.effect) << "</td><td>" << format_number("%.3g", c.p) << "</td></tr>\n";
+    }
+    out << "</tbody></table>\n";
+  }
+}
+
+// What the chart script plots: commits, medians and samples (six significant digits are more
+// than a measurement holds, and keep a page of 1,000 commits light), the change points, the
+// baseline window.
+json chart_data(const MetricPage& p, std::size_t baseline_commits) {
+  const bool time = is_time_metric(p.key.metric);
+  auto rounded = [](double v) { return std::stod(format_number("%.6g", v)); };
+  json medians = json::array(), samples = json::array();
+  for (double m : p.medians) medians.push_back(rounded(m));
+  for (const auto& commit : p.metric.samples) {
+    json values = json::array();
+    for (double v : commit) values.push_back(rounded(v));
+    samples.push_back(std::move(values));
+  }
+  json data = {{"commits", p.metric.commits}, {"medians", medians}, {"samples", samples}, {"time", time}};
+  std::size_t most = 0;
+  for (const auto& s : p.metric.samples) most = std::max(most, s.size());
+  data["most_samples"] = most;
+  const std::size_t n = p.metric.commits.size();
+  data["baseline"] = json::array({n > baseline_commits ? n - baseline_commits : 0, n - 1});
+  data["changes"] = json::array();
+  for (const auto& c : p.changes) {
+    data["changes"].push_back({{"index", c.index}, {"first_bad", c.first_bad}, {"regression", c.regression},
+                               {"text", change_text(c.effect).substr(0, change_text(c.effect).find(' '))}});
+  }
+  return data;
+}
+
 void write_metric_page(std::ostream& out, const MetricPage& p, const HistorySiteOptions& options) {
   const bool time = is_time_metric(p.key.metric);
   write_page_head(out, p.label + " — " + p.group, std::string(kSiteCss) + vendor::kUplot_css);
@@ -149,20 +194,8 @@ void write_metric_page(std::ostream& out, const MetricPage& p, const HistorySite
   for (const auto& [field, value] : p.fingerprint->fields) {
     out << "<dt>" << html_escape(field) << "</dt><dd>" << html_escape(value) << "</dd>";
   }
-  out << "</dl>\n<h2>Changes</h2>\n";
-  if (p.changes.empty()) out << "<p>No change point: the history is one level.</p>\n";
-  else {
-    out << "<table id=\"changes\"><thead><tr><th>Kind</th><th>Last good</th><th>First bad</th><th>Before</th>"
-           "<th>After</th><th>Change [95% CI]</th><th>p</th></tr></thead><tbody>\n";
-    for (const auto& c : p.changes) {
-      out << "<tr class=\"" << (c.regression && c.open ? "fail" : "") << "\"><td>"
-          << (c.regression ? (c.open ? "regression (open)" : "regression") : "improvement") << "</td><td><code>"
-          << c.last_good.substr(0, 12) << "</code></td><td><code>" << c.first_bad.substr(0, 12) << "</code></td><td>"
-          << shown(c.median_before, time) << "</td><td>" << shown(c.median_after, time) << "</td><td>"
-          << change_text(c.effect) << "</td><td>" << format_number("%.3g", c.p) << "</td></tr>\n";
-    }
-    out << "</tbody></table>\n";
-  }
+  out << "</dl>\n";
+  write_changes(out, p.changes, time);
   std::map<std::size_t, const history::Change*> starts;
   for (const auto& c : p.changes) starts[c.index] = &c;
   // The table holds the newest commits and each change's first bad one; the chart holds all.
@@ -192,27 +225,7 @@ void write_metric_page(std::ostream& out, const MetricPage& p, const HistorySite
         << "</td></tr>\n";
   }
   out << "</tbody></table>\n";
-  // Six significant digits are more than a measurement holds, and keep a page of 1,000
-  // commits light (the shortest text that reads back as the rounded value).
-  auto rounded = [](double v) { return std::stod(format_number("%.6g", v)); };
-  json medians = json::array(), samples = json::array();
-  for (double m : p.medians) medians.push_back(rounded(m));
-  for (const auto& commit : p.metric.samples) {
-    json values = json::array();
-    for (double v : commit) values.push_back(rounded(v));
-    samples.push_back(std::move(values));
-  }
-  json data = {{"commits", p.metric.commits}, {"medians", medians}, {"samples", samples}, {"time", time}};
-  std::size_t most = 0;
-  for (const auto& s : p.metric.samples) most = std::max(most, s.size());
-  data["most_samples"] = most;
-  const std::size_t n = p.metric.commits.size();
-  data["baseline"] = json::array({n > options.baseline_commits ? n - options.baseline_commits : 0, n - 1});
-  data["changes"] = json::array();
-  for (const auto& c : p.changes) {
-    data["changes"].push_back({{"index", c.index}, {"first_bad", c.first_bad}, {"regression", c.regression},
-                               {"text", change_text(c.effect).substr(0, change_text(c.effect).find(' '))}});
-  }
+  json data = chart_data(p, options.baseline_commits);
   std::string text = data.dump(-1, ' ', false, json::error_handler_t::replace);
   for (std::size_t at = text.find("</"); at != std::string::npos; at = text.find("</", at)) text.replace(at, 2, "<\\/");
   out << "<script type=\"application/json\" id=\"data\">" << text << "</script>\n<script>" << vendor::kUplot_js
