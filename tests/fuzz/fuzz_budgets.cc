@@ -4,8 +4,6 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace flowbench;
-  const std::string_view input = fuzz::as_text(data, size);
-  const auto file = fuzz::write_file(fuzz::scratch() / "budgets.json", input);
-  fuzz::check(load_budgets(file), file.string(), input);
+  fuzz::check_file(fuzz::as_text(data, size), "budgets.json", [](const auto& f) { return load_budgets(f); });
   return 0;
 }

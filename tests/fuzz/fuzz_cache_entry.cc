@@ -21,7 +21,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   // A corrupt entry is a miss that names the entry (the task then runs; nothing to fix).
   if (auto* miss = std::get_if<CacheMiss>(&answer); miss && !miss->corruption.empty()) {
-    if (miss->corruption.find(key) == std::string::npos) fuzz::bad_answer("a miss that does not name the entry", miss->corruption);
+    if (miss->corruption.find(key) == std::string::npos) {
+      fuzz::bad_answer("a miss that does not name the entry", miss->corruption);
+    }
   }
   fs::remove_all(cache, ec);
   fs::remove_all(fuzz::scratch() / "work", ec);

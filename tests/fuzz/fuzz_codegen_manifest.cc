@@ -4,8 +4,6 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace flowbench;
-  const std::string_view input = fuzz::as_text(data, size);
-  const auto file = fuzz::write_file(fuzz::scratch() / "manifest.json", input);
-  fuzz::check(codegen::read_manifest(file), file.string(), input);
+  fuzz::check_file(fuzz::as_text(data, size), "manifest.json", [](const auto& f) { return codegen::read_manifest(f); });
   return 0;
 }

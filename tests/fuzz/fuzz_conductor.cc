@@ -4,9 +4,6 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace flowbench;
-  const std::string_view input = fuzz::as_text(data, size);
-  const auto parsed = fuzz::parse(input, "execution.json");
-  if (!parsed) return 0;
-  fuzz::check(run_from_conductor(*parsed, "execution.json"), "execution.json", input);
+  fuzz::check_json(fuzz::as_text(data, size), "execution.json", run_from_conductor);
   return 0;
 }

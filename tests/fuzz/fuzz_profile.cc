@@ -4,9 +4,6 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace flowbench;
-  const std::string_view input = fuzz::as_text(data, size);
-  const auto parsed = fuzz::parse(input, "task-8-profile.json");
-  if (!parsed) return 0;
-  fuzz::check(profile_from_json(*parsed, "task-8-profile.json"), "task-8-profile.json", input);
+  fuzz::check_json(fuzz::as_text(data, size), "task-8-profile.json", profile_from_json);
   return 0;
 }

@@ -80,4 +80,17 @@ inline std::optional<nlohmann::json> parse(std::string_view input, const std::st
   return parsed;
 }
 
+// The input written to the scratch folder as `name`, read by `read(path)`, the answer checked.
+template <typename Read>
+void check_file(std::string_view input, const std::string& name, Read read) {
+  const auto file = write_file(scratch() / name, input);
+  check(read(file), file.string(), input);
+}
+
+// The input parsed as JSON and read by `read(json, source)`, the answer checked.
+template <typename Read>
+void check_json(std::string_view input, const std::string& source, Read read) {
+  if (const auto parsed = parse(input, source)) check(read(*parsed, source), source, input);
+}
+
 }  // namespace flowbench::fuzz
