@@ -9,8 +9,10 @@
 # another fingerprint is never compared.
 # The tasks' changes are large on purpose: a task's measured time includes starting its process
 # (tens of milliseconds under the sanitizers), which dilutes a relative slowdown of the handler's
-# own work. They stay small against the makespan, the total and the CPU time (about 3%, under
-# the 5% a change must reach), so those metrics show no change.
+# own work. They stay small against the makespan, the total and the CPU time (about 3%), so
+# those metrics show no change. The gate and the change points ask for 10% here, not the 5%
+# default: a CI machine's speed drifts by about 5% over the test's minutes (a spurious -5.1% step
+# in task 2 was reported once at the 5% default), and the injected changes measure 17-24%.
 #   history_commits_test.sh BIN_DIR SOURCE_DIR
 set -euo pipefail
 bin=$1 src=$2
@@ -42,7 +44,7 @@ cat > budgets.json <<'EOF'
   "targets": [
     {"name": "task-*-no-regression", "variant": "sequential", "metric": "task:*",
      "regression": {"baseline": "history", "history": {"commits": 5, "branch": "main"},
-                    "alpha": 0.01, "min_effect": 0.05, "min_reps": 5}}
+                    "alpha": 0.01, "min_effect": 0.10, "min_reps": 5}}
   ]
 }
 EOF
@@ -78,7 +80,7 @@ grep -q '^FAILED task-2-no-regression (not met):.*regressed' "$work/gate-12.txt"
 [[ $(grep -c '^FAILED' "$work/gate-12.txt") -eq 1 ]] || { echo "FAIL: another task was flagged at commit 12"; exit 1; }
 
 status=0
-flowbench history --db "$db" regressions --json "$work/changes.json" > "$work/regressions.txt" || status=$?
+flowbench history --db "$db" regressions --min-change 0.10 --json "$work/changes.json" > "$work/regressions.txt" || status=$?
 cat "$work/regressions.txt"
 [[ $status -eq 1 ]] || { echo "FAIL: history regressions should exit 1 (task 2's regression is open), got $status"; exit 1; }
 python3 - "$work/changes.json" "${hashes[12]}" "${hashes[21]}" <<'PY'
@@ -125,7 +127,7 @@ grep -q '^FAILED task-4-no-regression (not met):.*regressed' "$work/gate-feature
 git checkout -q main
 
 # Since commit 21: the slowdown is older, so it is left out.
-flowbench history --db "$db" regressions --since "${hashes[21]:0:10}" --json "$work/since.json" > /dev/null || true
+flowbench history --db "$db" regressions --min-change 0.10 --since "${hashes[21]:0:10}" --json "$work/since.json" > /dev/null || true
 python3 -c "
 import json,sys
 c=json.load(open('$work/since.json'))['changes']
@@ -153,7 +155,7 @@ cat "$work/gate-other.txt"
 grep -q 'not comparable' "$work/gate-other.txt" || { echo "FAIL: no 'not comparable' verdict"; exit 1; }
 grep -q 'cpus "64" vs "' "$work/gate-other.txt" || { echo "FAIL: the verdict does not say what differs"; exit 1; }
 # The other fingerprint's single commit is not part of main's change points.
-flowbench history --db "$db" regressions --json "$work/changes2.json" > /dev/null || true
+flowbench history --db "$db" regressions --min-change 0.10 --json "$work/changes2.json" > /dev/null || true
 cmp <(python3 -c "import json;print(json.load(open('$work/changes.json'))['changes'])") \
     <(python3 -c "import json;print(json.load(open('$work/changes2.json'))['changes'])") \
   || { echo "FAIL: data of another fingerprint changed main's change points"; exit 1; }
