@@ -1,11 +1,17 @@
 #include "analyze/run_data.h"
 
 #include <algorithm>
+#include <deque>
 #include <fstream>
-#include <unordered_map>
+#include <thread>
+#include <tuple>
 
 #include "platform/atomic_file.h"
 #include "platform/posix.h"
+#include "analyze/task_index.h"
+#include "record/profile_text.h"
+#include "util/fast_json.h"
+#include "util/json_lines.h"
 #include "util/json_reader.h"
 
 namespace flowbench {
@@ -21,49 +27,136 @@ std::optional<std::size_t> RunRecord::index_of(const std::string& id) const {
 
 namespace {
 
-Expected<std::vector<Profile>> read_records(const fs::path& file) {
-  std::ifstream in(file);
-  std::vector<Profile> profiles;
-  std::string line;
-  for (int number = 1; std::getline(in, line); ++number) {
-    if (line.empty()) continue;
-    JsonReader reader(file.string() + ":" + std::to_string(number),
-                      "delete that line (a run killed while writing it leaves it cut off), or remove records.jsonl "
-                      "to read profiles/ instead");
-    auto parsed = reader.parse(line);
-    if (!parsed) return reader.error();
-    auto profile = profile_from_json(*parsed, reader.source());
-    if (!profile) return profile.error();
-    profiles.push_back(std::move(*profile));
+// One task of run.json's graph, as read.
+struct GraphNode {
+  std::size_t at;  // its place in the graph array
+  std::string id;
+  std::string name;
+  std::vector<std::string> command;
+  std::optional<double> expected_s;
+  std::vector<std::string> after;
+};
+
+// run.json read by simdjson: the graph as nodes, everything else as nlohmann::json for the
+// checked reader. Nothing when the graph holds anything the checked reader would refuse (it
+// then reads the whole file and names the problem).
+struct FastRunJson {
+  nlohmann::json rest;
+  std::vector<GraphNode> graph;
+};
+
+std::optional<GraphNode> fast_graph_node(fast_json::element node) {
+  simdjson::dom::object object;
+  if (node.get_object().get(object)) return std::nullopt;
+  std::optional<fast_json::element> id, name, command, expected, after;
+  for (auto member : object) {  // a repeated key keeps the last value, as nlohmann's parser does
+    if (member.key == "id") id = member.value;
+    else if (member.key == "name") name = member.value;
+    else if (member.key == "command") command = member.value;
+    else if (member.key == "expected_s") expected = member.value;
+    else if (member.key == "after") after = member.value;
   }
-  return profiles;
+  GraphNode out{};
+  auto node_id = id ? fast_json::id(*id) : std::nullopt;
+  if (!node_id) return std::nullopt;
+  out.id = std::move(*node_id);
+  if (name && !fast_json::is_null(*name)) {
+    auto text = fast_json::text(*name);
+    if (!text) return std::nullopt;
+    out.name = std::move(*text);
+  } else {
+    out.name = out.id;
+  }
+  if (expected && !fast_json::is_null(*expected)) {
+    out.expected_s = fast_json::number(*expected, 0, 1e9);
+    if (!out.expected_s) return std::nullopt;
+  }
+  for (auto [field, into, as_id] : {std::tuple{command, &out.command, false}, std::tuple{after, &out.after, true}}) {
+    if (!field || fast_json::is_null(*field)) continue;
+    simdjson::dom::array items;
+    if (field->get_array().get(items)) return std::nullopt;
+    for (fast_json::element item : items) {
+      auto text = as_id ? fast_json::id(item) : fast_json::text(item);
+      if (!text) return std::nullopt;
+      into->push_back(std::move(*text));
+    }
+  }
+  return out;
 }
 
-Expected<std::vector<Profile>> read_profile_files(const fs::path& folder) {
-  std::vector<Profile> profiles;
-  std::error_code ec;
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(folder, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (entry.path().extension() == ".json" && name.rfind("task-", 0) == 0) files.push_back(entry.path());
+std::optional<FastRunJson> fast_run_json(const fs::path& file) {
+  simdjson::padded_string text;
+  if (simdjson::padded_string::load(file.string()).get(text)) return std::nullopt;
+  simdjson::dom::parser parser;
+  simdjson::dom::object root;
+  if (parser.parse(text).get_object().get(root)) return std::nullopt;
+  FastRunJson out{nlohmann::json::object(), {}};
+  std::optional<fast_json::element> graph;
+  for (auto member : root) {
+    if (member.key == "graph") graph = member.value;
+    else out.rest[std::string(member.key)] = fast_json::to_nlohmann(member.value);
   }
-  std::sort(files.begin(), files.end());
-  for (const auto& file : files) {
-    auto text = read_file(file);
-    if (!text) return text.error();
-    JsonReader reader(file.string(), "rerun, or delete the file to analyze without it");
-    auto parsed = reader.parse(*text);
-    if (!parsed) return reader.error();
-    auto profile = profile_from_json(*parsed, file.string());
-    if (!profile) return profile.error();
-    profiles.push_back(std::move(*profile));
+  if (graph && !fast_json::is_null(*graph)) {
+    simdjson::dom::array nodes;
+    if (graph->get_array().get(nodes)) return std::nullopt;
+    out.graph.reserve(nodes.size());
+    for (fast_json::element node : nodes) {
+      auto read = fast_graph_node(node);
+      if (!read) return std::nullopt;
+      read->at = out.graph.size();
+      out.graph.push_back(std::move(*read));
+    }
   }
-  return profiles;
+  return out;
 }
 
-}  // namespace
+// The same nodes through the checked reader, every problem recorded in it.
+std::vector<GraphNode> checked_graph_nodes(const JsonAt& graph) {
+  std::vector<GraphNode> out;
+  const std::vector<JsonAt> nodes = graph.elements();
+  for (std::size_t at = 0; at < nodes.size(); ++at) {
+    const JsonAt& node = nodes[at];
+    const auto id = node["id"].id();
+    if (!id) continue;
+    GraphNode read{at, *id, node["name"].text_or(*id), {}, std::nullopt, {}};
+    for (const JsonAt& word : node["command"].elements()) read.command.push_back(word.text().value_or(""));
+    if (node.has("expected_s") && !node["expected_s"].raw().is_null()) read.expected_s = node["expected_s"].number(0, 1e9);
+    for (const JsonAt& dep : node["after"].elements()) {
+      if (auto dep_id = dep.id()) read.after.push_back(*dep_id);
+    }
+    out.push_back(std::move(read));
+  }
+  return out;
+}
 
-namespace {
+// A repeated id (dep == npos) or an unknown dependency (dep: its place in "after") in the graph.
+struct GraphProblem {
+  std::size_t at;
+  std::size_t dep;
+  std::string what;
+};
+
+// The tasks and edges of the graph, and what is wrong with them.
+std::vector<GraphProblem> add_graph(std::vector<GraphNode>& nodes, RunRecord& record,
+                                    TaskIndex& by_id) {
+  std::vector<GraphProblem> problems;
+  record.tasks.reserve(nodes.size());  // exactly: growing by doubling would hold two copies at once
+  by_id.reserve(nodes.size());
+  for (auto& node : nodes) {
+    record.tasks.push_back({node.id, std::move(node.name), std::move(node.command), node.expected_s, std::nullopt});
+    if (by_id.add(record.tasks, record.tasks.size() - 1)) {
+      problems.push_back({node.at, std::string::npos, "duplicate task id " + node.id});
+    }
+  }
+  record.deps.assign(record.tasks.size(), {});
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    for (std::size_t d = 0; d < nodes[i].after.size(); ++d) {
+      if (auto dep = by_id.find(record.tasks, nodes[i].after[d])) record.deps[i].push_back(*dep);
+      else problems.push_back({nodes[i].at, d, "unknown task " + nodes[i].after[d]});
+    }
+  }
+  return problems;
+}
 
 // run.json's status; "crashed" for a run that says "running" while the flowbench that wrote
 // it (on this host) is gone: it was killed (SIGKILL, a crash, a reboot) and the run ends with
@@ -88,14 +181,21 @@ nlohmann::json checked_context(const JsonAt& context) {
   return context.is_object() ? context.raw() : nlohmann::json::object();
 }
 
-}  // namespace
-
-Expected<RunRecord> load_run(const fs::path& dir) {
+// run.json read into a record with its graph (no profiles yet): by simdjson when `fast` (the
+// checked reader then reads all but the graph), else all by the checked reader.
+Expected<RunRecord> read_run_json(const fs::path& dir, bool fast, TaskIndex& by_id) {
   const fs::path run_json = dir / "run.json";
-  auto text = read_file(run_json);
-  if (!text) return Error{text.error().message + "; fix: give a run folder written by flowbench run"};
   JsonReader reader(run_json.string(), "rerun that run (run.json was cut off or edited)");
-  const auto document = reader.parse(*text);
+  std::optional<FastRunJson> quick = fast ? fast_run_json(run_json) : std::nullopt;
+  if (fast && !quick) return Error{"not read quickly"};
+  std::optional<nlohmann::json> document;
+  if (quick) {
+    document = std::move(quick->rest);
+  } else {
+    auto text = read_file(run_json);
+    if (!text) return Error{text.error().message + "; fix: give a run folder written by flowbench run"};
+    document = reader.parse(*text);
+  }
   if (!document) return reader.error();
   const JsonAt run = reader.root(*document);
   if (!run.is_object()) {
@@ -112,56 +212,156 @@ Expected<RunRecord> load_run(const fs::path& dir) {
   record.context = checked_context(run["context"]);
   record.time_scale = run["context"]["time_scale"].number_or(1.0, 1e-9, 1e9);
   record.makespan_ms = run["totals"]["makespan_ms"].number_or(0.0, 0, 365 * 24 * 3600 * 1000.0);
-
-  std::unordered_map<std::string, std::size_t> by_id;
-  const std::vector<JsonAt> graph = run["graph"].elements();
-  for (const JsonAt& node : graph) {
-    const auto id = node["id"].id();
-    if (!id) continue;
-    if (!by_id.emplace(*id, record.tasks.size()).second) node["id"].problem("duplicate task id " + *id);
-    std::vector<std::string> command;
-    for (const JsonAt& word : node["command"].elements()) command.push_back(word.text().value_or(""));
-    std::optional<double> expected;
-    if (node.has("expected_s") && !node["expected_s"].raw().is_null()) expected = node["expected_s"].number(0, 1e9);
-    record.tasks.push_back({*id, node["name"].text_or(*id), std::move(command), expected, std::nullopt});
-  }
-  record.deps.assign(record.tasks.size(), {});
-  for (std::size_t i = 0; i < graph.size() && i < record.tasks.size(); ++i) {
-    for (const JsonAt& dep : graph[i]["after"].elements()) {
-      const auto id = dep.id();
-      if (!id) continue;
-      auto it = by_id.find(*id);
-      if (it == by_id.end()) dep.problem("unknown task " + *id, "the run folder was edited; rerun it");
-      else record.deps[i].push_back(it->second);
-    }
+  std::vector<GraphNode> nodes = quick ? std::move(quick->graph) : checked_graph_nodes(run["graph"]);
+  const auto problems = add_graph(nodes, record, by_id);
+  if (quick && !problems.empty()) return Error{"not read quickly"};
+  const std::vector<JsonAt> graph = problems.empty() ? std::vector<JsonAt>{} : run["graph"].elements();
+  for (const auto& problem : problems) {
+    if (problem.dep == std::string::npos) graph[problem.at]["id"].problem(problem.what);
+    else graph[problem.at]["after"].elements()[problem.dep].problem(problem.what, "the run folder was edited; rerun it");
   }
   if (reader.failed()) return reader.error();
   if (find_cycle(record.deps)) return Error{run_json.string() + ": /graph: has a cycle; fix: rerun that run"};
+  return record;
+}
 
-  auto profiles = fs::exists(dir / "records.jsonl") ? read_records(dir / "records.jsonl")
-                                                     : read_profile_files(dir / "profiles");
-  if (!profiles) return profiles.error();
-  for (auto& profile : *profiles) {
-    auto it = by_id.find(profile.id);
-    if (it == by_id.end()) {  // no graph recorded (or an extra task): a task without edges
-      by_id[profile.id] = record.tasks.size();
-      record.tasks.push_back({profile.id, profile.name, {}, std::nullopt, std::nullopt});
-      it = by_id.find(profile.id);
-    }
-    record.tasks[it->second].profile = std::move(profile);
+// Puts a profile on its task; a profile of a task the graph does not name (no graph recorded,
+// or an extra task) becomes a task without edges.
+constexpr const char* kRecordsFix = "delete that line (a run killed while writing it leaves it cut off), or remove "
+                                    "records.jsonl to read profiles/ instead";
+// Two threads read records.jsonl from this size on.
+constexpr std::uint64_t kParallelRecordsBytes = std::uint64_t(4) << 20;
+
+void attach(Profile profile, RunRecord& record, TaskIndex& by_id) {
+  auto at = by_id.find(record.tasks, profile.id);
+  if (!at) {
+    record.tasks.push_back({profile.id, profile.name, {}, std::nullopt, std::nullopt});
+    record.deps.emplace_back();
+    at = record.tasks.size() - 1;
+    by_id.add(record.tasks, *at);
   }
-  record.deps.resize(record.tasks.size());  // the tasks only the profiles named have no edges
-  if (record.makespan_ms <= 0) {
+  record.tasks[*at].profile = std::move(profile);
+}
+
+// The profiles of one part of records.jsonl, each with the task it belongs to (found while
+// reading; nothing for a task the graph does not name).
+struct RecordsPart {
+  std::uint64_t begin = 0, end = 0;
+  // No vector: doubling it would hold two copies at once.
+  std::deque<std::pair<std::size_t, Boxed<Profile>>> profiles;  // task index, or npos: not in the graph
+  std::optional<Error> error;
+  std::size_t error_line = 0;  // within the part
+};
+
+void read_records_part(const fs::path& file, const RunRecord& record, const TaskIndex& by_id, RecordsPart& part) {
+  ProfileParser parser;
+  const std::string name = file.string();
+  auto status = for_each_json_line(file, part.begin, part.end, [&](std::size_t number, std::string_view line) -> Status {
+    auto profile = parser.parse(line, name, number, kRecordsFix);
+    if (!profile) {
+      part.error_line = number;
+      return profile.error();
+    }
+    const auto at = by_id.find(record.tasks, profile->id);
+    part.profiles.emplace_back(at.value_or(std::string::npos), std::move(*profile));
+    return ok_status();
+  });
+  if (!status) part.error = status.error();
+}
+
+// records.jsonl read in two halves at once (a run of 100,000 tasks has 50 MB of it): reading
+// and finding each profile's task only read the graph; the profiles are put on their tasks
+// afterwards, in the file's order.
+Status read_records(const fs::path& file, RunRecord& record, TaskIndex& by_id) {
+  std::error_code ec;
+  const std::uint64_t size = fs::file_size(file, ec);
+  if (ec) return Error{file.string() + ": cannot read: " + ec.message()};
+  std::vector<RecordsPart> parts(size >= kParallelRecordsBytes ? 2 : 1);
+  if (parts.size() == 2) {
+    auto middle = next_line_start(file, size / 2);
+    if (!middle) return middle.error();
+    parts[0] = {0, *middle, {}, std::nullopt, 0};
+    parts[1] = {*middle, size, {}, std::nullopt, 0};
+    std::thread second([&] { read_records_part(file, record, by_id, parts[1]); });
+    read_records_part(file, record, by_id, parts[0]);
+    second.join();
+  } else {
+    parts[0] = {0, size, {}, std::nullopt, 0};
+    read_records_part(file, record, by_id, parts[0]);
+  }
+  for (auto& part : parts) {
+    if (part.error) {
+      if (part.begin == 0) return *part.error;
+      // Named again with its line in the whole file.
+      auto before = lines_before(file, part.begin);
+      if (!before) return before.error();
+      std::string line;
+      (void)for_each_json_line(file, part.begin, part.end, [&](std::size_t number, std::string_view text) -> Status {
+        if (number < part.error_line) return ok_status();
+        line = text;
+        return Error{"found"};
+      });
+      ProfileParser parser;
+      auto again = parser.parse(line, file.string(), *before + part.error_line, kRecordsFix, false);
+      return again ? *part.error : again.error();
+    }
+    for (auto& [at, profile] : part.profiles) {
+      if (at != std::string::npos) record.tasks[at].profile = std::move(profile);
+      else attach(std::move(*profile), record, by_id);
+    }
+    part.profiles = {};  // freed as it goes
+  }
+  return ok_status();
+}
+
+Status read_profile_files(const fs::path& folder, RunRecord& record,
+                          TaskIndex& by_id) {
+  std::error_code ec;
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(folder, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.path().extension() == ".json" && name.rfind("task-", 0) == 0) files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  ProfileParser parser;
+  for (const auto& file : files) {
+    auto text = read_file(file);
+    if (!text) return text.error();
+    auto profile = parser.parse(*text, file.string(), 0, "rerun, or delete the file to analyze without it", false);
+    if (!profile) return profile.error();
+    attach(std::move(*profile), record, by_id);
+  }
+  return ok_status();
+}
+
+}  // namespace
+
+Expected<RunRecord> load_run(const fs::path& dir) {
+  TaskIndex by_id;
+  std::optional<RunRecord> record;
+  for (bool fast : {true, false}) {  // anything unusual: the checked reader reads it all and names what is wrong
+    by_id = TaskIndex();
+    auto read = read_run_json(dir, fast, by_id);
+    if (read) {
+      record = std::move(*read);
+      break;
+    }
+    if (!fast) return read.error();
+  }
+  auto profiles = fs::exists(dir / "records.jsonl") ? read_records(dir / "records.jsonl", *record, by_id)
+                                                     : read_profile_files(dir / "profiles", *record, by_id);
+  if (!profiles) return profiles.error();
+  if (record->makespan_ms <= 0) {
     // Killed before run.json's totals: take the span of the profiles.
     std::optional<SystemTime> first, last;
-    for (const auto& task : record.tasks) {
+    for (const auto& task : record->tasks) {
       if (!task.profile || !task.profile->start_time) continue;
       if (!first || *task.profile->start_time < *first) first = task.profile->start_time;
       if (!last || *task.profile->end_time > *last) last = task.profile->end_time;
     }
-    if (first) record.makespan_ms = std::chrono::duration<double, std::milli>(*last - *first).count();
+    if (first) record->makespan_ms = std::chrono::duration<double, std::milli>(*last - *first).count();
   }
-  return record;
+  return std::move(*record);
 }
 
 namespace {

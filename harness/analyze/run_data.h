@@ -10,6 +10,7 @@
 
 #include "model/graph.h"
 #include "record/profile.h"
+#include "util/boxed.h"
 #include "util/expected.h"
 
 namespace flowbench {
@@ -19,7 +20,7 @@ struct TaskRecord {
   std::string name;
   std::vector<std::string> command;  // argv as run (one script string when shell); may be empty
   std::optional<double> expected_s;  // the spec's expected duration (model seconds)
-  std::optional<Profile> profile;  // absent when the run ended before writing it
+  Boxed<Profile> profile;  // absent when the run ended before writing it
 };
 
 struct RunRecord {

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <map>
 
 #include "util/text.h"
 #include "util/time_format.h"
@@ -14,6 +13,48 @@ using nlohmann::ordered_json;
 namespace {
 
 double duration_of(const TaskRecord& task) { return task.profile ? task.profile->duration_ms : 0.0; }
+
+// Tasks that wait for exactly the same tasks (two or more) can all run at once: the sets in
+// the order of their sorted dependency lists, members in the spec's order.
+std::vector<SiblingSet> sibling_sets(const RunRecord& run, const std::vector<double>& durations) {
+  // Each task's dependencies sorted, in one flat array (a map keyed by vectors costs an
+  // allocation a task: 100,000 of them in a big run).
+  const std::size_t n = run.tasks.size();
+  std::vector<std::size_t> begin(n + 1, 0), flat;
+  for (std::size_t i = 0; i < n; ++i) {
+    flat.insert(flat.end(), run.deps[i].begin(), run.deps[i].end());
+    std::sort(flat.begin() + std::ptrdiff_t(begin[i]), flat.end());
+    begin[i + 1] = flat.size();
+  }
+  auto deps_of = [&](std::size_t i) {
+    return std::pair{flat.begin() + std::ptrdiff_t(begin[i]), flat.begin() + std::ptrdiff_t(begin[i + 1])};
+  };
+  auto less = [&](std::size_t l, std::size_t r) {
+    auto [lb, le] = deps_of(l);
+    auto [rb, re] = deps_of(r);
+    return std::lexicographical_compare(lb, le, rb, re);
+  };
+  std::vector<std::size_t> order(n);
+  for (std::size_t i = 0; i < n; ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), less);
+  std::vector<SiblingSet> sets;
+  for (std::size_t first = 0, last = 0; first < n; first = last) {
+    for (last = first + 1; last < n && !less(order[first], order[last]); ++last) {
+    }
+    if (last - first < 2) continue;
+    SiblingSet set;
+    auto [db, de] = deps_of(order[first]);
+    for (auto dep = db; dep != de; ++dep) set.after.push_back(run.tasks[*dep].id);
+    for (std::size_t k = first; k < last; ++k) {
+      const std::size_t m = order[k];
+      set.tasks.push_back(run.tasks[m].id);
+      set.sequential_ms += durations[m];
+      set.parallel_ms = std::max(set.parallel_ms, durations[m]);
+    }
+    sets.push_back(std::move(set));
+  }
+  return sets;
+}
 
 }  // namespace
 
@@ -94,24 +135,7 @@ Expected<RunAnalysis> analyze_run(const RunRecord& run, const std::vector<WhatIf
     a.expected_bound_at_workers_ms =
         std::max(a.expected_path->length_ms, a.expected_total_ms / static_cast<double>(a.workers));
   }
-  // Tasks that wait for exactly the same tasks can all run at once.
-  std::map<std::vector<std::size_t>, std::vector<std::size_t>> groups;
-  for (std::size_t i = 0; i < run.tasks.size(); ++i) {
-    std::vector<std::size_t> key = run.deps[i];
-    std::sort(key.begin(), key.end());
-    groups[key].push_back(i);
-  }
-  for (const auto& [after, members] : groups) {
-    if (members.size() < 2) continue;
-    SiblingSet set;
-    for (std::size_t dep : after) set.after.push_back(run.tasks[dep].id);
-    for (std::size_t m : members) {
-      set.tasks.push_back(run.tasks[m].id);
-      set.sequential_ms += durations[m];
-      set.parallel_ms = std::max(set.parallel_ms, durations[m]);
-    }
-    a.siblings.push_back(std::move(set));
-  }
+  a.siblings = sibling_sets(run, durations);
   if (!what_ifs.empty()) {
     std::vector<double> changed = durations;
     for (const auto& w : what_ifs) {
@@ -154,10 +178,10 @@ ordered_json summary_json(const RunAnalysis& a, double display_scale) {
   out["parallelism"] = a.parallelism;
   ordered_json path_ids = ordered_json::array();
   for (const auto& id : a.path.tasks) path_ids.push_back(plan_id(id));
-  out["graph_critical_path"] = {{"tasks", path_ids}, {"length_ms", a.path.length_ms}};
+  out["graph_critical_path"] = {{"tasks", std::move(path_ids)}, {"length_ms", a.path.length_ms}};
   ordered_json bounds = ordered_json::object();
   for (const auto& [workers, ms] : a.lower_bounds) bounds[workers] = ms;
-  out["makespan_lower_bound_ms"] = bounds;
+  out["makespan_lower_bound_ms"] = std::move(bounds);
   out["makespan_vs_bound"] = {{"workers", a.workers},
                               {"bound_ms", a.bound_at_workers_ms},
                               {"excess", a.bound_at_workers_ms > 0 ? a.makespan_ms / a.bound_at_workers_ms - 1 : 0.0}};
@@ -173,7 +197,7 @@ ordered_json summary_json(const RunAnalysis& a, double display_scale) {
     siblings.push_back({{"tasks", s.tasks}, {"after", s.after}, {"sequential_ms", s.sequential_ms},
                         {"parallel_ms", s.parallel_ms}, {"saving_ms", s.sequential_ms - s.parallel_ms}});
   }
-  out["parallel_sets"] = siblings;
+  out["parallel_sets"] = std::move(siblings);
   if (a.what_if_path) {
     ordered_json changes = ordered_json::object();
     for (const auto& w : a.what_ifs) changes[w.id] = w.seconds;

@@ -71,7 +71,7 @@ std::optional<Profile> ResumeCache::try_restore(std::size_t task) {
   auto kept = point_.kept.find(workflow_.tasks[task].id);
   if (kept == point_.kept.end()) return inner_ ? inner_->try_restore(task) : std::nullopt;
   Profile profile = kept->second;
-  profile.resumed_from = point_.from.string();
+  profile.edit_extra().resumed_from = point_.from.string();
   if (!profile.log_file.empty()) {
     std::error_code ec;
     fs::create_directories((run_root_ / profile.log_file).parent_path(), ec);

@@ -74,13 +74,13 @@ std::optional<Profile> RunCache::try_restore(std::size_t index) {
   p.name = task.name;
   p.status = TaskStatus::kCached;
   p.cache = "hit";
-  p.cache_key = *key;
+  p.edit_extra().cache_key = *key;
   p.exit_code = 0;
   p.start_time = started_at;
   const auto wall = std::chrono::steady_clock::now() - started;
   p.end_time = started_at + std::chrono::duration_cast<SystemTime::duration>(wall);
   p.duration_ms = std::chrono::duration<double, std::milli>(wall).count();
-  p.original_duration_ms = hit.profile["duration_ms"].get<double>();  // checked by restore()
+  p.edit_extra().original_duration_ms = hit.profile["duration_ms"].get<double>();  // checked by restore()
   p.log_file = "logs/" + task.file_stem() + ".log";
   p.time_scale = time_scale_;
   read_task_quality(task, p);  // from the restored outputs
@@ -94,7 +94,7 @@ void RunCache::after_run(std::size_t index, Profile& profile) {
     return;
   }
   profile.cache = "miss";
-  profile.cache_key = *keys_[index];
+  profile.edit_extra().cache_key = *keys_[index];
   if (profile.status != TaskStatus::kOk || cache_.read_only()) return;  // failures are never stored
   auto stored = cache_.store(*keys_[index], task.id, cache_list(task, "outputs"), task.cwd,
                              paths_.log_of(task), to_json(profile));

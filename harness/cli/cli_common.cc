@@ -1,5 +1,7 @@
 #include "cli/cli_common.h"
 
+#include <iomanip>
+
 #include <iostream>
 #include <sstream>
 
@@ -17,7 +19,9 @@ std::vector<fs::path> handler_dirs() {
 
 int write_json_file(const fs::path& path, const nlohmann::ordered_json& value, const std::string& command) {
   if (path.empty()) return 0;
-  if (auto written = write_file_atomically(path, value.dump(2) + "\n"); !written) {
+  // Streamed: the summary of a run of 100,000 tasks is megabytes of text.
+  auto written = write_file_atomically(path, [&](std::ostream& out) { out << std::setw(2) << value << '\n'; });
+  if (!written) {
     std::cerr << "flowbench " << command << ": " << written.error().message << "\n";
     return kExitBadInput;
   }

@@ -122,7 +122,7 @@ void print_task_counts(const std::filesystem::path& run_folder) {
   std::size_t ran = 0, restored = 0, failed = 0, skipped = 0, resumed = 0;
   for (const auto& task : run->tasks) {
     if (!task.profile) continue;
-    if (!task.profile->resumed_from.empty()) {
+    if (!task.profile->extra().resumed_from.empty()) {
       ++resumed;
       continue;
     }

@@ -43,6 +43,16 @@ std::optional<TaskStatus> parse_status(const std::string& word) {
   return std::nullopt;
 }
 
+const ProfileExtra& Profile::extra() const {
+  static const ProfileExtra kNone;
+  return extra_ ? *extra_ : kNone;
+}
+
+ProfileExtra& Profile::edit_extra() {
+  if (!extra_) extra_ = ProfileExtra{};
+  return *extra_;
+}
+
 nlohmann::ordered_json to_json(const Profile& p) {
   using ojson = nlohmann::ordered_json;
   ojson ops = ojson::array();
@@ -64,21 +74,22 @@ nlohmann::ordered_json to_json(const Profile& p) {
   out["name"] = p.name;
   out["status"] = status_name(p.status);
   out["reason"] = p.reason.empty() ? ojson(nullptr) : ojson(p.reason);
-  if (!p.resumed_from.empty()) out["resumed_from"] = p.resumed_from;
+  const ProfileExtra& extra = p.extra();
+  if (!extra.resumed_from.empty()) out["resumed_from"] = extra.resumed_from;
   out["signal"] = p.signal;
   out["cpu_user_ms"] = round3(p.cpu_user_ms);
   out["cpu_sys_ms"] = round3(p.cpu_sys_ms);
   out["max_rss_kb"] = p.max_rss_kb;
   out["cache"] = p.cache;
-  out["cache_key"] = p.cache_key.empty() ? ojson(nullptr) : ojson(p.cache_key);
-  out["original_duration_ms"] = p.original_duration_ms ? ojson(round3(*p.original_duration_ms)) : ojson(nullptr);
+  out["cache_key"] = extra.cache_key.empty() ? ojson(nullptr) : ojson(extra.cache_key);
+  out["original_duration_ms"] = extra.original_duration_ms ? ojson(round3(*extra.original_duration_ms)) : ojson(nullptr);
   out["ops"] = std::move(ops);
   out["quality"] = std::move(quality);
   out["slot"] = p.slot;
   out["time_scale"] = p.time_scale;
   // Only from a queueing executor (Slurm): submit -> start, and the cluster's own record.
-  if (p.queue_wait_ms) out["queue_wait_ms"] = round3(*p.queue_wait_ms);
-  if (!p.executor.is_null()) out["executor"] = p.executor;
+  if (extra.queue_wait_ms) out["queue_wait_ms"] = round3(*extra.queue_wait_ms);
+  if (!extra.executor.is_null()) out["executor"] = extra.executor;
   return out;
 }
 
@@ -116,17 +127,17 @@ Expected<Profile> profile_from_json(const json& in, const std::string& where) {
     }
   }
   p.cache = root["cache"].text_or("off");
-  if (root.has("cache_key") && !root["cache_key"].raw().is_null()) p.cache_key = root["cache_key"].text_or("");
+  if (root.has("cache_key") && !root["cache_key"].raw().is_null()) p.edit_extra().cache_key = root["cache_key"].text_or("");
   if (root.has("original_duration_ms") && !root["original_duration_ms"].raw().is_null()) {
-    p.original_duration_ms = root["original_duration_ms"].number(0, kMaxDurationMs);
+    p.edit_extra().original_duration_ms = root["original_duration_ms"].number(0, kMaxDurationMs);
   }
   p.log_file = root["log_file"].text_or("");
   p.slot = int(root["slot"].integer_or(-1, -1, 1 << 20));
   p.time_scale = root["time_scale"].number_or(1.0, 1e-9, 1e9);
-  if (root.has("queue_wait_ms")) p.queue_wait_ms = root["queue_wait_ms"].number(0, kMaxDurationMs);
-  if (root["executor"].is_object()) p.executor = root["executor"].raw();
+  if (root.has("queue_wait_ms")) p.edit_extra().queue_wait_ms = root["queue_wait_ms"].number(0, kMaxDurationMs);
+  if (root["executor"].is_object()) p.edit_extra().executor = root["executor"].raw();
   if (root.has("reason") && !root["reason"].raw().is_null()) p.reason = root["reason"].text_or("");
-  p.resumed_from = root["resumed_from"].text_or("");
+  if (auto resumed = root["resumed_from"].text_or(""); !resumed.empty()) p.edit_extra().resumed_from = resumed;
   const JsonAt quality = root["quality"];
   if (quality.present() && !quality.raw().is_null()) {
     if (!quality.is_object()) quality.problem("must be an object like {\"passed\": 9, \"failed\": 1}");

@@ -81,8 +81,8 @@ Profile profile_from_outcome(const Task& task, const TaskOutcome& outcome,
     p.log_file.clear();
     ran = false;
   }
-  if (m.queue_wait) p.queue_wait_ms = std::chrono::duration<double, std::milli>(*m.queue_wait).count();
-  p.executor = m.executor;
+  if (m.queue_wait) p.edit_extra().queue_wait_ms = std::chrono::duration<double, std::milli>(*m.queue_wait).count();
+  if (!m.executor.is_null()) p.edit_extra().executor = m.executor;
   if (!ran) p.slot = -1;
   if (ran) p.ops = scan_ops(log);
   read_task_quality(task, p);

@@ -148,7 +148,7 @@ Expected<ExecResult> exec_task(const ExecRequest& request) {
   result.profile = profile_from_outcome(task, *outcome, plan->log, 0, request.time_scale);
   result.profile.log_file = plan->log_file;
   if (result.profile.status == TaskStatus::kInterrupted) result.profile.reason = stop_reason;
-  result.profile.executor = job_facts();
+  if (auto facts = job_facts(); !facts.is_null()) result.profile.edit_extra().executor = std::move(facts);
   result.profile_file = plan->profile_file;
   result.exit_status = exec_exit_status(result.profile);
   if (auto written = write_file_atomically(plan->profile_file, to_json(result.profile).dump(2) + "\n");

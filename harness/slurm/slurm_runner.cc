@@ -263,8 +263,8 @@ std::optional<TaskOutcome> SlurmRunner::outcome_from_profile(Job& job) {
   m.cpu_user_ms = profile->cpu_user_ms;
   m.cpu_sys_ms = profile->cpu_sys_ms;
   m.max_rss_kb = profile->max_rss_kb;
-  if (profile->executor.is_object() && profile->executor.contains("node")) {
-    m.executor["node"] = profile->executor["node"];
+  if (const auto& facts = profile->extra().executor; facts.is_object() && facts.contains("node")) {
+    m.executor["node"] = facts["node"];
   }
   // The last squeue line is stale by now; Slurm's final word is in jobs/slurm-jobs.json.
   m.executor.erase("state");

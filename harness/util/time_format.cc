@@ -30,10 +30,38 @@ std::string iso8601(SystemTime t) {
   return buffer;
 }
 
+namespace {
+
+// `count` digits at `text[at]`, as a number; -1 when they are not all digits.
+int digits_at(const std::string& text, std::size_t at, std::size_t count) {
+  int value = 0;
+  for (std::size_t i = at; i < at + count; ++i) {
+    if (i >= text.size() || text[i] < '0' || text[i] > '9') return -1;
+    value = value * 10 + (text[i] - '0');
+  }
+  return value;
+}
+
+// "YYYY-MM-DDTHH:MM:SS" read into its fields (the form flowbench and the plan's scripts write,
+// read quickly: a profile has two); false for any other form.
+bool canonical_fields(const std::string& text, int& year, int& month, int& day, int& hour, int& minute,
+                      int& second) {
+  if (text.size() < 19 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' ||
+      text[16] != ':') {
+    return false;
+  }
+  year = digits_at(text, 0, 4), month = digits_at(text, 5, 2), day = digits_at(text, 8, 2);
+  hour = digits_at(text, 11, 2), minute = digits_at(text, 14, 2), second = digits_at(text, 17, 2);
+  return year >= 0 && month >= 0 && day >= 0 && hour >= 0 && minute >= 0 && second >= 0;
+}
+
+}  // namespace
+
 std::optional<SystemTime> parse_iso8601(const std::string& text) {
   int year, month, day, hour, minute, second;
-  int consumed = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &year, &month, &day, &hour, &minute, &second,
+  int consumed = 19;
+  if (!canonical_fields(text, year, month, day, hour, minute, second) &&
+      std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &year, &month, &day, &hour, &minute, &second,
                   &consumed) != 6) {
     return std::nullopt;
   }
@@ -53,23 +81,21 @@ std::optional<SystemTime> parse_iso8601(const std::string& text) {
   }
   long offset_s = 0;
   if (at < text.size() && (text[at] == '+' || text[at] == '-')) {
-    int oh = 0, om = 0;
-    if (std::sscanf(text.c_str() + at + 1, "%2d:%2d", &oh, &om) != 2 || oh < 0 || oh > 23 || om < 0 || om > 59) {
+    int oh = digits_at(text, at + 1, 2), om = digits_at(text, at + 4, 2);
+    const bool canonical = oh >= 0 && om >= 0 && text.size() > at + 3 && text[at + 3] == ':';
+    if ((!canonical && std::sscanf(text.c_str() + at + 1, "%2d:%2d", &oh, &om) != 2) || oh < 0 || oh > 23 ||
+        om < 0 || om > 59) {
       return std::nullopt;
     }
     offset_s = (text[at] == '-' ? -1 : 1) * (oh * 3600L + om * 60L);
   } else if (at >= text.size() || text[at] != 'Z') {
     return std::nullopt;
   }
-  std::tm tm{};
-  tm.tm_year = year - 1900;
-  tm.tm_mon = month - 1;
-  tm.tm_mday = day;
-  tm.tm_hour = hour;
-  tm.tm_min = minute;
-  tm.tm_sec = second;
-  const std::time_t utc = timegm(&tm) - offset_s;
-  return std::chrono::system_clock::from_time_t(utc) + std::chrono::milliseconds(millis);
+  // A day past the month's end counts on into the next month, as timegm() does.
+  using namespace std::chrono;
+  const sys_days date = sys_days{std::chrono::year{year} / std::chrono::month{unsigned(month)} / 1} + days{day - 1};
+  return SystemTime{date + hours{hour} + minutes{minute} + seconds{second} - seconds{offset_s} +
+                    milliseconds{millis}};
 }
 
 std::string compact_stamp(SystemTime t) {
