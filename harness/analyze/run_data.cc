@@ -253,8 +253,9 @@ struct RecordsPart {
   std::size_t error_line = 0;  // within the part
 };
 
-void read_records_part(const fs::path& file, const RunRecord& record, const TaskIndex& by_id, RecordsPart& part) {
-  ProfileParser parser;
+void read_records_part(const fs::path& file, const RunRecord& record, const TaskIndex& by_id, bool checked_only,
+                       RecordsPart& part) {
+  ProfileParser parser(checked_only);
   const std::string name = file.string();
   auto status = for_each_json_line(file, part.begin, part.end, [&](std::size_t number, std::string_view line) -> Status {
     auto profile = parser.parse(line, name, number, kRecordsFix);
@@ -272,7 +273,7 @@ void read_records_part(const fs::path& file, const RunRecord& record, const Task
 // records.jsonl read in two halves at once (a run of 100,000 tasks has 50 MB of it): reading
 // and finding each profile's task only read the graph; the profiles are put on their tasks
 // afterwards, in the file's order.
-Status read_records(const fs::path& file, RunRecord& record, TaskIndex& by_id) {
+Status read_records(const fs::path& file, RunRecord& record, TaskIndex& by_id, bool checked_only) {
   std::error_code ec;
   const std::uint64_t size = fs::file_size(file, ec);
   if (ec) return Error{file.string() + ": cannot read: " + ec.message()};
@@ -282,12 +283,12 @@ Status read_records(const fs::path& file, RunRecord& record, TaskIndex& by_id) {
     if (!middle) return middle.error();
     parts[0] = {0, *middle, {}, std::nullopt, 0};
     parts[1] = {*middle, size, {}, std::nullopt, 0};
-    std::thread second([&] { read_records_part(file, record, by_id, parts[1]); });
-    read_records_part(file, record, by_id, parts[0]);
+    std::thread second([&] { read_records_part(file, record, by_id, checked_only, parts[1]); });
+    read_records_part(file, record, by_id, checked_only, parts[0]);
     second.join();
   } else {
     parts[0] = {0, size, {}, std::nullopt, 0};
-    read_records_part(file, record, by_id, parts[0]);
+    read_records_part(file, record, by_id, checked_only, parts[0]);
   }
   for (auto& part : parts) {
     if (part.error) {
@@ -301,7 +302,7 @@ Status read_records(const fs::path& file, RunRecord& record, TaskIndex& by_id) {
         line = text;
         return Error{"found"};
       });
-      ProfileParser parser;
+      ProfileParser parser(checked_only);
       auto again = parser.parse(line, file.string(), *before + part.error_line, kRecordsFix, false);
       return again ? *part.error : again.error();
     }
@@ -314,8 +315,7 @@ Status read_records(const fs::path& file, RunRecord& record, TaskIndex& by_id) {
   return ok_status();
 }
 
-Status read_profile_files(const fs::path& folder, RunRecord& record,
-                          TaskIndex& by_id) {
+Status read_profile_files(const fs::path& folder, RunRecord& record, TaskIndex& by_id, bool checked_only) {
   std::error_code ec;
   std::vector<fs::path> files;
   for (const auto& entry : fs::directory_iterator(folder, ec)) {
@@ -323,7 +323,7 @@ Status read_profile_files(const fs::path& folder, RunRecord& record,
     if (entry.path().extension() == ".json" && name.rfind("task-", 0) == 0) files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
-  ProfileParser parser;
+  ProfileParser parser(checked_only);
   for (const auto& file : files) {
     auto text = read_file(file);
     if (!text) return text.error();
@@ -336,10 +336,11 @@ Status read_profile_files(const fs::path& folder, RunRecord& record,
 
 }  // namespace
 
-Expected<RunRecord> load_run(const fs::path& dir) {
+Expected<RunRecord> load_run(const fs::path& dir, bool checked_only) {
   TaskIndex by_id;
   std::optional<RunRecord> record;
   for (bool fast : {true, false}) {  // anything unusual: the checked reader reads it all and names what is wrong
+    if (fast && checked_only) continue;
     by_id = TaskIndex();
     auto read = read_run_json(dir, fast, by_id);
     if (read) {
@@ -348,8 +349,8 @@ Expected<RunRecord> load_run(const fs::path& dir) {
     }
     if (!fast) return read.error();
   }
-  auto profiles = fs::exists(dir / "records.jsonl") ? read_records(dir / "records.jsonl", *record, by_id)
-                                                     : read_profile_files(dir / "profiles", *record, by_id);
+  auto profiles = fs::exists(dir / "records.jsonl") ? read_records(dir / "records.jsonl", *record, by_id, checked_only)
+                                                     : read_profile_files(dir / "profiles", *record, by_id, checked_only);
   if (!profiles) return profiles.error();
   if (record->makespan_ms <= 0) {
     // Killed before run.json's totals: take the span of the profiles.
@@ -362,6 +363,23 @@ Expected<RunRecord> load_run(const fs::path& dir) {
     if (first) record->makespan_ms = std::chrono::duration<double, std::milli>(*last - *first).count();
   }
   return std::move(*record);
+}
+
+nlohmann::json record_json(const RunRecord& run) {
+  nlohmann::json tasks = nlohmann::json::array();
+  for (std::size_t i = 0; i < run.tasks.size(); ++i) {
+    const TaskRecord& task = run.tasks[i];
+    tasks.push_back({{"id", task.id},
+                     {"name", task.name},
+                     {"command", task.command},
+                     {"expected_s", task.expected_s ? nlohmann::json(*task.expected_s) : nlohmann::json(nullptr)},
+                     {"after", i < run.deps.size() ? nlohmann::json(run.deps[i]) : nlohmann::json::array()},
+                     {"profile", task.profile ? nlohmann::json(to_json(*task.profile)) : nlohmann::json(nullptr)}});
+  }
+  return {{"dir", run.dir.string()}, {"run_id", run.run_id}, {"workflow", run.workflow},
+          {"spec", run.spec.string()}, {"status", run.status}, {"started", run.started},
+          {"time_scale", run.time_scale}, {"makespan_ms", run.makespan_ms}, {"context", run.context},
+          {"tasks", std::move(tasks)}};
 }
 
 namespace {

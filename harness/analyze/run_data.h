@@ -42,7 +42,13 @@ struct RunRecord {
 // Reads run.json (with its graph) and every profile, from records.jsonl when present (one
 // file, however many tasks) else from profiles/. Errors name the file, the line or JSON
 // path, and the fix.
-Expected<RunRecord> load_run(const std::filesystem::path& dir);
+// `checked_only`: every file through the checked reader alone, not simdjson first (tests
+// compare the two ways: same records, same messages).
+Expected<RunRecord> load_run(const std::filesystem::path& dir, bool checked_only = false);
+
+// The record as JSON: its fields, and each task with its edges and its profile as to_json()
+// writes it. Two readings of one run folder agree when their texts do.
+nlohmann::json record_json(const RunRecord& run);
 
 // What a folder given to a command holds, by the one rule every command uses: a run folder
 // (it has run.json) is a series of one, variant "run"; else the folder is a series (the run

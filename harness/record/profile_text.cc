@@ -193,7 +193,7 @@ struct ProfileParser::Impl {
   std::string copy;  // an unpadded text, padded
 };
 
-ProfileParser::ProfileParser() : impl_(std::make_unique<Impl>()) {}
+ProfileParser::ProfileParser(bool checked_only) : impl_(std::make_unique<Impl>()), checked_only_(checked_only) {}
 ProfileParser::~ProfileParser() = default;
 
 Expected<Profile> ProfileParser::parse(std::string_view text, const std::string& file, std::size_t line,
@@ -205,7 +205,7 @@ Expected<Profile> ProfileParser::parse(std::string_view text, const std::string&
     text = std::string_view(impl_->copy.data(), text.size());
   }
   element root;
-  if (!impl_->parser.parse(text.data(), text.size(), false).get(root)) {
+  if (!checked_only_ && !impl_->parser.parse(text.data(), text.size(), false).get(root)) {
     if (auto profile = fast_profile(root)) return std::move(*profile);
   }
   const std::string where = line ? file + ":" + std::to_string(line) : file;

@@ -16,7 +16,8 @@ namespace flowbench {
 // and every message, is the checked reader's.
 class ProfileParser {
  public:
-  ProfileParser();
+  // `checked_only`: every text through profile_from_json (tests compare the two ways).
+  explicit ProfileParser(bool checked_only = false);
   ~ProfileParser();
   ProfileParser(const ProfileParser&) = delete;
   ProfileParser& operator=(const ProfileParser&) = delete;
@@ -30,6 +31,7 @@ class ProfileParser {
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  bool checked_only_;
 };
 
 }  // namespace flowbench

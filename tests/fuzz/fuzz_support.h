@@ -93,4 +93,20 @@ void check_json(std::string_view input, const std::string& source, Read read) {
   if (const auto parsed = parse(input, source)) check(read(*parsed, source), source, input);
 }
 
+// Two ways of reading one input give one answer: both accept it with the same result (as
+// `text` shows it), or both refuse it with the same message.
+template <typename T, typename Text>
+void same_answer(const Expected<T>& one, const Expected<T>& other, Text text) {
+  if (one.ok() != other.ok()) {
+    bad_answer("one way accepts the input, the other refuses it",
+               one.ok() ? other.error().message : one.error().message);
+  }
+  if (one.ok() && text(one.value()) != text(other.value())) {
+    bad_answer("the two ways read different values", text(one.value()) + "\n" + text(other.value()));
+  }
+  if (!one.ok() && one.error().message != other.error().message) {
+    bad_answer("the two ways refuse with different messages", one.error().message + "\n" + other.error().message);
+  }
+}
+
 }  // namespace flowbench::fuzz
