@@ -32,7 +32,7 @@ std::optional<ActionDescription> RunCache::describe(const Task& task) const {
   ActionDescription action;
   action.argv = task.command;
   action.shell = task.shell;
-  action.folder = task.cwd.lexically_relative(workflow_.spec_dir).generic_string();
+  action.folder = task.cwd.get().lexically_relative(workflow_.spec_dir).generic_string();
   action.env = relevant_environment(task.env, cache_list(task, "env"), environment_of_(task));
   action.handler = task.executable;
   action.workspace = task.cwd;

@@ -111,20 +111,24 @@ class SpecChecker {
     return result;
   }
 
-  fs::path cwd(const json& holder, const std::string& path, const fs::path& fallback) {
+  SharedPath cwd(const json& holder, const std::string& path, const SharedPath& fallback) {
     if (!holder.contains("cwd")) return fallback;
     if (!holder["cwd"].is_string()) {
       problem(path + "/cwd", "must be a string (a folder relative to the spec)",
               "write e.g. \"cwd\": \"work\"");
       return fallback;
     }
-    fs::path folder = fs::absolute(spec_path_).parent_path() / holder["cwd"].get<std::string>();
-    folder = folder.lexically_normal();
-    if (!fs::is_directory(folder)) {
-      problem(path + "/cwd", "folder " + folder.string() + " does not exist",
+    const std::string& given = holder["cwd"].get_ref<const std::string&>();
+    auto [known, added] = folders_.try_emplace(given);
+    if (added) {
+      const fs::path folder = (fs::absolute(spec_path_).parent_path() / given).lexically_normal();
+      known->second = {folder, fs::is_directory(folder)};
+    }
+    if (!known->second.second) {
+      problem(path + "/cwd", "folder " + known->second.first.string() + " does not exist",
               "create it or correct the path (relative to the spec's folder)");
     }
-    return folder;
+    return known->second.first;
   }
 
   const fs::path& spec_path() const { return spec_path_; }
@@ -134,6 +138,8 @@ class SpecChecker {
   fs::path spec_path_;
   const LoadOptions& options_;
   JsonReader reader_;
+  // Each "cwd" text once: its folder (shared by every task that names it) and whether it exists.
+  std::unordered_map<std::string, std::pair<SharedPath, bool>> folders_;
 };
 
 // A name is shown in tables, logs and file names: printable, not empty, not huge.
@@ -204,21 +210,35 @@ void read_command(SpecChecker& check, const json& raw, const std::string& path, 
   }
 }
 
-void resolve_executable(SpecChecker& check, const std::string& path, Task& task) {
+// Programs found for this spec's tasks, by program, folder and the task's own PATH: a spec of
+// 100,000 tasks names a handful of programs, and each search stats every folder on PATH.
+using ProgramCache = std::unordered_map<std::string, SharedPath>;
+
+void resolve_executable(SpecChecker& check, const std::string& path, Task& task, ProgramCache& programs) {
   if (task.command.empty() || task.command.front().empty()) return;
   if (task.shell) {
     task.executable = "/bin/sh";
     return;
   }
-  std::vector<fs::path> dirs = check.options().handler_dirs;
-  if (auto it = task.env.find("PATH"); it != task.env.end()) {
-    for (auto& dir : split_search_path(it->second)) dirs.push_back(dir);
-  }
-  if (const char* own = std::getenv("PATH")) {
-    for (auto& dir : split_search_path(own)) dirs.push_back(dir);
-  }
   const std::string& program = task.command.front();
-  task.executable = resolve_program(program, task.cwd, dirs);
+  const auto own_path = task.env.find("PATH");
+  std::string key = program;
+  key += '\0';
+  key += task.cwd.string();
+  key += '\0';
+  if (own_path != task.env.end()) key += own_path->second;
+  auto [known, added] = programs.try_emplace(std::move(key));
+  if (added) {
+    std::vector<fs::path> dirs = check.options().handler_dirs;
+    if (own_path != task.env.end()) {
+      for (auto& dir : split_search_path(own_path->second)) dirs.push_back(dir);
+    }
+    if (const char* own = std::getenv("PATH")) {
+      for (auto& dir : split_search_path(own)) dirs.push_back(dir);
+    }
+    known->second = resolve_program(program, task.cwd, dirs);
+  }
+  task.executable = known->second;
   if (task.executable.empty() && check.options().check_programs) {
     if (program.find('/') != std::string::npos) {
       check.problem(path + "/command/0",
@@ -301,7 +321,7 @@ void read_expectations(SpecChecker& check, const json& raw, const std::string& p
 }
 
 Task read_task(SpecChecker& check, const json& raw, std::size_t index, const json& defaults,
-               const fs::path& default_cwd) {
+               const SharedPath& default_cwd, ProgramCache& programs) {
   const std::string path = "/tasks/" + std::to_string(index);
   Task task;
   if (!raw.is_object()) {
@@ -336,10 +356,11 @@ Task read_task(SpecChecker& check, const json& raw, std::size_t index, const jso
       check.problem(path + "/quality/junit", "must be a path (string)", "write e.g. \"out/gen/checks.xml\"");
     }
   }
-  task.cache = raw.contains("cache") && raw["cache"].is_object() ? raw["cache"] : json::object();
-  task.quality = raw.contains("quality") && raw["quality"].is_object() ? raw["quality"] : json::object();
+  // Absent blocks stay null: an empty object costs an allocation a task.
+  if (raw.contains("cache") && raw["cache"].is_object()) task.cache = raw["cache"];
+  if (raw.contains("quality") && raw["quality"].is_object()) task.quality = raw["quality"];
   read_command(check, raw, path, task);
-  resolve_executable(check, path, task);
+  resolve_executable(check, path, task, programs);
   return task;
 }
 
@@ -360,12 +381,12 @@ void link_tasks(SpecChecker& check, Workflow& workflow) {
     const auto& after = workflow.tasks[i].after;
     for (std::size_t k = 0; k < after.size(); ++k) {
       auto it = by_id.find(after[k]);
-      const std::string where = "/tasks/" + std::to_string(i) + "/after/" + std::to_string(k);
+      auto where = [&] { return "/tasks/" + std::to_string(i) + "/after/" + std::to_string(k); };
       if (it == by_id.end()) {
-        check.problem(where, "unknown task id " + after[k],
+        check.problem(where(), "unknown task id " + after[k],
                       "use the id of a task defined in this spec, or remove it");
       } else if (it->second == i) {
-        check.problem(where, "task " + after[k] + " waits for itself", "remove it");
+        check.problem(where(), "task " + after[k] + " waits for itself", "remove it");
       } else if (std::find(workflow.deps[i].begin(), workflow.deps[i].end(), it->second) ==
                  workflow.deps[i].end()) {
         workflow.deps[i].push_back(it->second);
@@ -449,7 +470,7 @@ Expected<Workflow> load_workflow_text(const std::string& text, const fs::path& s
     defaults = json::object();
   }
   check.check_keys(defaults, kDefaultKeys, "/defaults");
-  const fs::path default_cwd = check.cwd(defaults, "/defaults", workflow.spec_dir);
+  const SharedPath default_cwd = check.cwd(defaults, "/defaults", workflow.spec_dir);
   if (!root.contains("tasks") || !root["tasks"].is_array() || root["tasks"].empty()) {
     check.problem("/tasks", "must be a non-empty array of tasks",
                   "add \"tasks\": [{\"id\": 1, \"command\": [\"synth\"]}]");
@@ -457,8 +478,9 @@ Expected<Workflow> load_workflow_text(const std::string& text, const fs::path& s
   }
   const json& tasks = root["tasks"];
   workflow.tasks.reserve(tasks.size());
+  ProgramCache programs;
   for (std::size_t i = 0; i < tasks.size(); ++i) {
-    workflow.tasks.push_back(read_task(check, tasks[i], i, defaults, default_cwd));
+    workflow.tasks.push_back(read_task(check, tasks[i], i, defaults, default_cwd, programs));
   }
   link_tasks(check, workflow);
   if (check.failed()) return check.error();

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/graph.h"
+#include "util/shared_path.h"
 #include "util/expected.h"
 
 namespace flowbench {
@@ -21,14 +22,14 @@ struct Task {
   std::string name;           // human name; the id's text when the spec gives none
   std::vector<std::string> command;    // argv as written; with shell, one script string
   bool shell = false;                  // run through /bin/sh -c
-  std::filesystem::path executable;    // command[0] resolved to an absolute path
+  SharedPath executable;               // command[0] resolved to an absolute path
   std::vector<std::string> after;      // ids this task waits for, as written
   std::optional<double> timeout_s;     // wall-clock seconds, never scaled
   std::optional<double> expected_s;    // expected duration (model seconds), for priorities
   std::map<std::string, std::string> env;  // defaults.env overlaid with the task's env
-  std::filesystem::path cwd;           // absolute working folder
-  nlohmann::json cache;                // the "cache" block, used by the action cache
-  nlohmann::json quality;              // the "quality" block
+  SharedPath cwd;                      // absolute working folder
+  nlohmann::json cache;                // the "cache" block, used by the action cache; null when none
+  nlohmann::json quality;              // the "quality" block; null when none
   std::optional<long> cpus;            // CPUs a cluster job asks for (--executor slurm)
   std::optional<long> mem_mb;          // memory a cluster job asks for, MiB
 

@@ -42,6 +42,21 @@ RunPaths run_paths_of(const fs::path& root) {
   return paths;
 }
 
+namespace {
+
+// A task of run.json's graph: its id, name, what it waits for and runs.
+json graph_node(const Workflow& workflow, std::size_t i) {
+  const Task& task = workflow.tasks[i];
+  json after = json::array();
+  for (std::size_t dep : workflow.deps[i]) after.push_back(workflow.tasks[dep].id_json);
+  json node = {{"id", task.id_json}, {"name", task.name}, {"after", std::move(after)}, {"command", task.command}};
+  if (task.shell) node["shell"] = true;
+  if (task.expected_s) node["expected_s"] = *task.expected_s;
+  return node;
+}
+
+}  // namespace
+
 RunFolderWriter::RunFolderWriter(RunPaths paths, RunSettings settings)
     : paths_(std::move(paths)), settings_(std::move(settings)) {}
 
@@ -116,20 +131,6 @@ void RunFolderWriter::write_run_json(const RunEnd* end) {
   if (!settings_.spec_sha256.empty()) run["spec_sha256"] = settings_.spec_sha256;
   if (!settings_.handlers.empty()) run["handlers"] = settings_.handlers;
   if (!settings_.resumed_from.empty()) run["resumed_from"] = settings_.resumed_from;
-  // The graph as it was run, so analysis never depends on a spec that moved or changed.
-  json graph = json::array();
-  if (workflow_) {
-    for (std::size_t i = 0; i < workflow_->tasks.size(); ++i) {
-      const Task& task = workflow_->tasks[i];
-      json after = json::array();
-      for (std::size_t dep : workflow_->deps[i]) after.push_back(workflow_->tasks[dep].id_json);
-      json node = {{"id", task.id_json}, {"name", task.name}, {"after", after}, {"command", task.command}};
-      if (task.shell) node["shell"] = true;
-      if (task.expected_s) node["expected_s"] = *task.expected_s;
-      graph.push_back(std::move(node));
-    }
-  }
-  run["graph"] = std::move(graph);
   if (!end) {
     run["status"] = run_status_name(RunStatus::kRunning);
     run["pid"] = platform::process_id();  // so that a reader can tell a run whose flowbench died
@@ -150,7 +151,16 @@ void RunFolderWriter::write_run_json(const RunEnd* end) {
         {"peak_rss_kb", peak_rss_kb_},
     };
   }
-  keep(write_file_atomically(paths_.run_json(), run.dump(2) + "\n"));
+  // The graph as it was run, so analysis never depends on a spec that moved or changed: last,
+  // a task a line, streamed (a graph of 100,000 tasks is never whole in memory).
+  std::string head = run.dump(2);
+  head.resize(head.rfind('\n'));  // the closing brace comes after the graph
+  keep(write_file_atomically(paths_.run_json(), [&](std::ostream& out) {
+    out << head << ",\n  \"graph\": [";
+    const std::size_t count = workflow_ ? workflow_->tasks.size() : 0;
+    for (std::size_t i = 0; i < count; ++i) out << (i ? ",\n    " : "\n    ") << graph_node(*workflow_, i).dump();
+    out << (count ? "\n  ]\n}\n" : "]\n}\n");
+  }));
 }
 
 }  // namespace flowbench

@@ -6,6 +6,7 @@
 
 namespace flowbench {
 using nlohmann::json;
+namespace fs = std::filesystem;
 
 json trace_events(const Profile& p, SystemTime run_start) {
   json events = json::array();
@@ -36,24 +37,49 @@ json trace_events(const Profile& p, SystemTime run_start) {
   return events;
 }
 
-void TraceCollector::on_run_start(const Workflow&, SystemTime at) { run_start_ = at; }
+void TraceCollector::on_run_start(const Workflow&, SystemTime at) {
+  run_start_ = at;
+  temporary_ = temporary_sibling(path_);
+  buffer_.resize(std::size_t(1) << 16);
+  out_.rdbuf()->pubsetbuf(buffer_.data(), std::streamsize(buffer_.size()));
+  out_.open(temporary_, std::ios::binary | std::ios::trunc);
+  if (!out_) {
+    write_error_ = Error{"cannot create " + temporary_.string() + "; fix: check that the run folder is writable"};
+    return;
+  }
+  out_ << R"({"displayTimeUnit": "ms", "traceEvents": [)";
+  write_event({{"name", "process_name"}, {"ph", "M"}, {"pid", 1}, {"args", {{"name", "flowbench run"}}}});
+}
+
+void TraceCollector::write_event(const json& event) {
+  if (!out_.is_open()) return;
+  out_ << (first_event_ ? "\n" : ",\n") << event.dump();
+  first_event_ = false;
+}
 
 void TraceCollector::on_task_finish(const Task&, const Profile& profile) {
-  for (auto& event : trace_events(profile, run_start_)) events_.push_back(std::move(event));
+  for (const auto& event : trace_events(profile, run_start_)) write_event(event);
   slots_ = std::max(slots_, profile.slot + 1);
 }
 
 void TraceCollector::on_run_finish(const RunEnd&) {
-  json trace = {{"displayTimeUnit", "ms"}, {"traceEvents", json::array()}};
-  trace["traceEvents"].push_back({{"name", "process_name"}, {"ph", "M"}, {"pid", 1},
-                                  {"args", {{"name", "flowbench run"}}}});
+  if (!out_.is_open()) return;
+  // Track names last: only now is the number of slots known (a trace's metadata events may
+  // come anywhere).
   for (int slot = 0; slot < slots_; ++slot) {
-    trace["traceEvents"].push_back({{"name", "thread_name"}, {"ph", "M"}, {"pid", 1}, {"tid", slot},
-                                    {"args", {{"name", "slot " + std::to_string(slot)}}}});
+    write_event({{"name", "thread_name"}, {"ph", "M"}, {"pid", 1}, {"tid", slot},
+                 {"args", {{"name", "slot " + std::to_string(slot)}}}});
   }
-  for (auto& event : events_) trace["traceEvents"].push_back(std::move(event));
-  auto status = write_file_atomically(path_, trace.dump() + "\n");
-  if (!status) write_error_ = status.error();
+  out_ << "\n]}\n";
+  out_.close();
+  std::error_code ec;
+  if (!out_) {
+    fs::remove(temporary_, ec);
+    write_error_ = Error{"cannot write " + path_.string() + "; fix: free space on that file system"};
+    return;
+  }
+  fs::rename(temporary_, path_, ec);
+  if (ec) write_error_ = Error{"cannot rename " + temporary_.string() + " to " + path_.string() + ": " + ec.message()};
 }
 
 }  // namespace flowbench

@@ -1,8 +1,12 @@
-// Collects a Chrome trace (chrome://tracing, Perfetto) of a run: one track per slot.
+// Writes a Chrome trace (chrome://tracing, Perfetto) of a run, one track per slot, streamed as
+// tasks end: nothing per task is kept, and the file appears whole (renamed into place) when
+// the run ends.
 #pragma once
 
 #include <filesystem>
+#include <fstream>
 #include <optional>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -22,9 +26,14 @@ class TraceCollector : public RunObserver {
   const std::optional<Error>& write_error() const { return write_error_; }
 
  private:
+  void write_event(const nlohmann::json& event);
+
   std::filesystem::path path_;
+  std::filesystem::path temporary_;  // where the trace grows until the run ends
+  std::vector<char> buffer_;
+  std::ofstream out_;
+  bool first_event_ = true;
   SystemTime run_start_{};
-  nlohmann::json events_ = nlohmann::json::array();
   int slots_ = 0;
   std::optional<Error> write_error_;
 };

@@ -193,6 +193,7 @@ void Scheduler::finish(const TaskOutcome& outcome) {
   }
   Profile p = profile_from_outcome(workflow_.tasks[task], outcome, log_of_[task], slot,
                                    options_.time_scale);
+  log_of_[task] = std::filesystem::path();  // nothing kept per task once it ended
   if (p.status == TaskStatus::kInterrupted) p.reason = kill_reason_;
   if (options_.cache) options_.cache->after_run(task, p);
   notify_finish(task, p);

@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""Scaling: flowbench runs of 1,000 to 100,000 no-op tasks (/bin/true), in a chain (-j1) and
+a wide graph (-j2), in both run-folder layouts, against ninja on the same graphs and a plain
+posix_spawn + waitpid loop (build/bin/spawn_loop, the floor).
+
+Each size runs every command once a repetition, alternated (machine drift hits all alike).
+For each command: median wall time, time per task, peak RSS (the process's ru_maxrss), and
+for flowbench the growth of peak RSS per task above the smallest size. A command that crashes
+(ninja's recursion overflows its stack on a 50,000-deep chain) is reported as a crash with
+its signal, not left out.
+
+Targets (issue 15): peak RSS of the largest run at most 1 KiB per task above the smallest
+run's; time per task at the largest size within 1.15x of the smallest's, chain and wide, both
+layouts. The script prints each check and exits 1 when one fails.
+
+    bench/scaling.py [--sizes 1000,10000,100000] [--reps 3] [--bin build/bin] [--workdir /dev/shm]
+                     [--json FILE]
+"""
+import argparse
+import json
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+LAYOUTS = {"per-task": [], "compact": ["--profiles", "records", "--logs", "combined"]}
+
+
+def write_graphs(work, n):
+    for shape in ("chain", "wide"):
+        tasks = []
+        for i in range(n):
+            task = {"id": i, "command": ["/bin/true"]}
+            if shape == "chain" and i:
+                task["after"] = [i - 1]
+            tasks.append(task)
+        with open(os.path.join(work, f"{shape}.json"), "w") as f:
+            json.dump({"schema": "flowbench.workflow/1", "name": shape, "tasks": tasks}, f)
+        lines = ["rule run", "  command = /bin/true", ""]
+        for i in range(n):
+            dep = f" t{i - 1}" if shape == "chain" and i else ""
+            lines.append(f"build t{i}: run{dep}")
+        lines.append("default " + " ".join(f"t{i}" for i in range(n)))
+        with open(os.path.join(work, f"{shape}.ninja"), "w") as f:
+            f.write("\n".join(lines) + "\n")
+
+
+def measure(argv, cwd):
+    """Wall seconds, peak RSS in KiB, and how it ended ("ok", "exit N", "signal NAME")."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if os.WIFSIGNALED(status):
+        ended = f"crashed: signal {signal.Signals(os.WTERMSIG(status)).name}"
+    elif os.WEXITSTATUS(status) != 0:
+        ended = f"failed: exit {os.WEXITSTATUS(status)}"
+    else:
+        ended = "ok"
+    return wall, usage.ru_maxrss, ended
+
+
+def commands_for(work, n, bins):
+    flowbench, spawn_loop, ninja = bins
+    runs = os.path.join(work, "runs")
+    out = {}
+    for shape, mode in (("chain", ["--mode", "sequential"]), ("wide", ["--mode", "parallel", "-j", "2"])):
+        for layout, flags in LAYOUTS.items():
+            out[(shape, f"flowbench {layout}")] = [flowbench, "run", f"{shape}.json", *mode, "--no-cache", "-q",
+                                                   "--out", runs, *flags]
+        out[(shape, "ninja")] = [ninja, "-j1" if shape == "chain" else "-j2", "-f", f"{shape}.ninja"]
+    out[("chain", "posix_spawn loop")] = [spawn_loop, str(n), "/bin/true"]
+    return out
+
+
+def run_size(n, reps, bins, workdir):
+    work = tempfile.mkdtemp(prefix=f"flowbench-scaling-{n}-", dir=workdir)
+    try:
+        write_graphs(work, n)
+        commands = commands_for(work, n, bins)
+        samples = {key: [] for key in commands}
+        for rep in range(reps):
+            for key, argv in commands.items():
+                for leftover in (".ninja_log", ".ninja_deps"):
+                    if os.path.exists(os.path.join(work, leftover)):
+                        os.remove(os.path.join(work, leftover))
+                samples[key].append(measure(argv, work))
+                shutil.rmtree(os.path.join(work, "runs"), ignore_errors=True)
+            print(f"  {n} tasks: repetition {rep + 1}/{reps} done", file=sys.stderr, flush=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    rows = {}
+    for key, values in samples.items():
+        ended = [v[2] for v in values if v[2] != "ok"]
+        rows[key] = {"median_s": statistics.median(v[0] for v in values),
+                     "peak_rss_kib": statistics.median(v[1] for v in values),
+                     "ended": ended[0] if ended else "ok"}
+    return rows
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="1000,10000,100000")
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--bin", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "build", "bin"))
+    ap.add_argument("--workdir", default=None, help="where the run folders go (a tmpfs such as /dev/shm is fair to all)")
+    ap.add_argument("--json", default=None)
+    args = ap.parse_args()
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    if len(sizes) < 2:
+        sys.exit("--sizes: give at least two sizes, e.g. 1000,100000")
+    bins = (os.path.abspath(os.path.join(args.bin, "flowbench")), os.path.abspath(os.path.join(args.bin, "spawn_loop")),
+            shutil.which("ninja"))
+    if not all(bins) or not all(os.access(b, os.X_OK) for b in bins):
+        sys.exit("needs build/bin/flowbench, build/bin/spawn_loop (cmake --build --preset release) and ninja")
+
+    table = {n: run_size(n, args.reps, bins, args.workdir) for n in sizes}
+    print(f"\n{args.reps} alternated repetitions a size, medians, run folders in {args.workdir or tempfile.gettempdir()}")
+    print("| tasks | graph | command | wall s | ms/task | peak RSS MiB | RSS KiB/task above the smallest |")
+    print("|---|---|---|---|---|---|---|")
+    smallest = table[sizes[0]]
+    for n in sizes:
+        for (shape, name), row in sorted(table[n].items()):
+            if row["ended"] != "ok":
+                print(f"| {n:,} | {shape} | {name} | {row['ended']} | | | |")
+                continue
+            growth = (row["peak_rss_kib"] - smallest[(shape, name)]["peak_rss_kib"]) / (n - sizes[0]) if n > sizes[0] else 0
+            print(f"| {n:,} | {shape} | {name} | {row['median_s']:.2f} | {row['median_s'] / n * 1e3:.3f} | "
+                  f"{row['peak_rss_kib'] / 1024:.1f} | {growth:.2f} |")
+    failed = False
+    largest = table[sizes[-1]]
+    for (shape, name), row in sorted(largest.items()):
+        if not name.startswith("flowbench"):
+            continue
+        small = smallest[(shape, name)]
+        if row["ended"] != "ok" or small["ended"] != "ok":
+            print(f"FAIL {shape} {name}: {row['ended']} / {small['ended']}")
+            failed = True
+            continue
+        growth = (row["peak_rss_kib"] - small["peak_rss_kib"]) / (sizes[-1] - sizes[0])
+        time_ratio = (row["median_s"] / sizes[-1]) / (small["median_s"] / sizes[0])
+        ok = growth <= 1.0 and time_ratio <= 1.15
+        failed |= not ok
+        print(f"{'ok  ' if ok else 'FAIL'} {shape} {name}: RSS +{growth:.2f} KiB/task (target <= 1), "
+              f"time/task {time_ratio:.2f}x the {sizes[0]:,}-task run's (target <= 1.15)")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"reps": args.reps, "sizes": sizes,
+                       "table": {str(n): {f"{s}/{c}": r for (s, c), r in rows.items()} for n, rows in table.items()}},
+                      f, indent=2)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
