@@ -121,6 +121,10 @@ Status check_request(const RunRequest& request) {
   if (!(request.time_scale > 0)) {
     return Error{"--time-scale must be positive (e.g. 0.001 runs a model minute in 60 ms)"};
   }
+  if (slurm && request.logs == LogLayout::kCombined) {
+    // A job's log is written on its node; it is not combined from there.
+    return Error{"--logs combined is for local runs; fix: drop it with --executor slurm (each job keeps its own log)"};
+  }
   return ok_status();
 }
 
@@ -141,6 +145,8 @@ RunSettings run_settings(const RunRequest& request, std::size_t jobs, bool use_c
   settings.time_scale = request.time_scale;
   settings.keep_going = request.keep_going;
   settings.history = request.history.string();
+  settings.profiles = request.profiles == ProfileLayout::kRecords ? "records" : "per-task";
+  settings.logs = request.logs == LogLayout::kCombined ? "combined" : "per-task";
   return settings;
 }
 

@@ -31,6 +31,10 @@ enum class Executor {
 const char* mode_name(RunMode mode);              // "sequential", "parallel"
 const char* executor_name(Executor executor);     // "local", "slurm"
 
+// How a run folder holds its profiles and logs (a run of 100,000 tasks needs few files).
+enum class ProfileLayout { kPerTask, kRecords };  // profiles/task-<id>-profile.json too, or records.jsonl only
+enum class LogLayout { kPerTask, kCombined };     // logs/task-<id>.log, or logs/combined.log and its index
+
 struct RunRequest {
   std::filesystem::path spec;
   std::filesystem::path out = ".flowbench/runs";
@@ -53,6 +57,8 @@ struct RunRequest {
   Executor executor = Executor::kLocal;
   slurm::ClusterOptions cluster;      // with slurm: partition, account, QoS, extra sbatch arguments
   std::filesystem::path flowbench;    // with slurm: the binary jobs run (default: this one)
+  ProfileLayout profiles = ProfileLayout::kPerTask;
+  LogLayout logs = LogLayout::kPerTask;
 };
 
 struct RunReport {

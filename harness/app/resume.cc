@@ -4,6 +4,7 @@
 
 #include "analyze/run_data.h"
 #include "platform/atomic_file.h"
+#include "record/run_logs.h"
 #include "util/digest.h"
 
 namespace flowbench {
@@ -73,10 +74,15 @@ std::optional<Profile> ResumeCache::try_restore(std::size_t task) {
   Profile profile = kept->second;
   profile.edit_extra().resumed_from = point_.from.string();
   if (!profile.log_file.empty()) {
+    // Copied as a log of its own (the earlier run's may be in its combined log); this run's
+    // writer moves it into this run's combined log when it has one.
+    profile.log_file = "logs/" + workflow_.tasks[task].file_stem() + ".log";
+    auto text = task_log(point_.from, workflow_.tasks[task].id);
     std::error_code ec;
     fs::create_directories((run_root_ / profile.log_file).parent_path(), ec);
-    fs::copy_file(point_.from / profile.log_file, run_root_ / profile.log_file, fs::copy_options::overwrite_existing, ec);
-    if (ec) profile.log_file.clear();  // the earlier log is gone: the profile says so by having none
+    if (!text || !write_file_atomically(run_root_ / profile.log_file, *text)) {
+      profile.log_file.clear();  // the earlier log is gone: the profile says so by having none
+    }
   }
   return profile;
 }

@@ -6,6 +6,7 @@
 #include "analyze/summary.h"
 #include "cli/cli_common.h"
 #include "report/analysis_report.h"
+#include "record/run_logs.h"
 #include "report/series_report.h"
 
 namespace flowbench::cli {
@@ -113,6 +114,21 @@ void add_analysis_commands(CLI::App& app, int& exit_status) {
   auto* compare = app.add_subcommand("compare", "Compare runs before and after a change, per task and in total");
   add_compare_options(*compare, *compare_command);
   compare->callback([compare_command, &exit_status] { exit_status = do_compare(*compare_command); });
+
+  auto log_args = std::make_shared<std::pair<fs::path, std::string>>();
+  auto* log = app.add_subcommand("log", "Print a task's output, byte for byte, from either log layout of a run");
+  log->add_option("run", log_args->first, "The run folder")->required();
+  log->add_option("task", log_args->second, "The task's id")->required();
+  log->callback([log_args, &exit_status] {
+    auto text = task_log(log_args->first, log_args->second);
+    if (!text) {
+      std::cerr << "flowbench log: " << text.error().message << "\n";
+      exit_status = kExitBadInput;
+      return;
+    }
+    std::cout.write(text->data(), std::streamsize(text->size()));
+    exit_status = std::cout.flush() ? 0 : kExitBadInput;
+  });
 }
 
 }  // namespace flowbench::cli

@@ -23,6 +23,8 @@ struct RunCommand {
   bool json = false;
   std::string mode = "parallel";   // as typed; checked by the parser, then typed
   std::string executor = "local";
+  std::string profiles = "per-task";
+  std::string logs = "per-task";
 };
 
 void add_run_options(CLI::App& run, RunCommand& command) {
@@ -45,6 +47,16 @@ void add_run_options(CLI::App& run, RunCommand& command) {
                "Run nothing: check every program resolves, print the order tasks would start in at -j N with "
                "their expected durations (--history, else expected_s), the critical path and the projected makespan");
   run.add_flag("--json", command.json, "With --dry-run: print the schedule as JSON");
+  run.add_option("--profiles", command.profiles,
+                 "per-task: profiles/task-<id>-profile.json and a line in records.jsonl (what the plan's scripts read); "
+                 "records: records.jsonl only (flowbench reads either)")
+      ->check(CLI::IsMember({"per-task", "records"}))
+      ->capture_default_str();
+  run.add_option("--logs", command.logs,
+                 "per-task: logs/task-<id>.log; combined: logs/combined.log and its index, filled as tasks end "
+                 "(`flowbench log RUN TASK` prints a task's output)")
+      ->check(CLI::IsMember({"per-task", "combined"}))
+      ->capture_default_str();
   run.add_flag("-k,--keep-going", request.keep_going,
                "Run every task that does not depend on a failure (default: fail fast)");
   run.add_flag("--kill-on-failure", request.kill_on_failure,
@@ -174,6 +186,8 @@ int do_run(RunCommand& command) {
   request.handler_dirs = handler_dirs();
   request.mode = command.mode == "sequential" ? RunMode::kSequential : RunMode::kParallel;
   request.executor = command.executor == "slurm" ? Executor::kSlurm : Executor::kLocal;
+  request.profiles = command.profiles == "records" ? ProfileLayout::kRecords : ProfileLayout::kPerTask;
+  request.logs = command.logs == "combined" ? LogLayout::kCombined : LogLayout::kPerTask;
   if (!request.resume.empty()) {
     if (command.instances > 0 || !request.only.empty()) {
       std::cerr << "flowbench run: --resume continues one whole run; fix: drop --instances and --only\n";

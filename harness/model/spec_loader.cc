@@ -393,6 +393,7 @@ void link_tasks(SpecChecker& check, Workflow& workflow) {
       }
     }
   }
+  for (Task& task : workflow.tasks) std::vector<std::string>().swap(task.after);  // deps holds them now
   if (auto cycle = find_cycle(workflow.deps)) {
     std::string text;
     for (std::size_t index : *cycle) text += (text.empty() ? "" : " -> ") + workflow.tasks[index].id;

@@ -28,7 +28,6 @@ Expected<Workflow> restrict_to(const Workflow& workflow, const std::vector<std::
     if (!keep[i]) continue;
     new_index[i] = out.tasks.size();
     out.tasks.push_back(workflow.tasks[i]);
-    out.tasks.back().after.clear();
   }
   out.deps.resize(out.tasks.size());
   for (std::size_t i = 0; i < workflow.tasks.size(); ++i) {
@@ -36,7 +35,6 @@ Expected<Workflow> restrict_to(const Workflow& workflow, const std::vector<std::
     for (std::size_t dep : workflow.deps[i]) {
       if (!keep[dep]) continue;
       out.deps[new_index[i]].push_back(new_index[dep]);
-      out.tasks[new_index[i]].after.push_back(workflow.tasks[dep].id);
     }
   }
   out.dependents = reverse_edges(out.deps);

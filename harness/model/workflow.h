@@ -23,7 +23,8 @@ struct Task {
   std::vector<std::string> command;    // argv as written; with shell, one script string
   bool shell = false;                  // run through /bin/sh -c
   SharedPath executable;               // command[0] resolved to an absolute path
-  std::vector<std::string> after;      // ids this task waits for, as written
+  std::vector<std::string> after;      // ids this task waits for, as written; emptied once the loader
+                                       // has linked them into Workflow::deps (the graph from then on)
   std::optional<double> timeout_s;     // wall-clock seconds, never scaled
   std::optional<double> expected_s;    // expected duration (model seconds), for priorities
   std::map<std::string, std::string> env;  // defaults.env overlaid with the task's env

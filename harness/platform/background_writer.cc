@@ -16,17 +16,17 @@ BackgroundWriter::~BackgroundWriter() {
 }
 
 void BackgroundWriter::write_atomically(std::filesystem::path path, std::string content) {
-  {
-    std::lock_guard lock(mutex_);
-    queue_.push_back({false, std::move(path), std::move(content)});
-  }
-  queued_.notify_one();
+  run_later([path = std::move(path), content = std::move(content)] { return write_file_atomically(path, content); });
 }
 
 void BackgroundWriter::append_line(std::filesystem::path path, std::string line) {
+  run_later([path = std::move(path), line = std::move(line)] { return flowbench::append_line(path, line); });
+}
+
+void BackgroundWriter::run_later(std::function<Status()> job) {
   {
     std::lock_guard lock(mutex_);
-    queue_.push_back({true, std::move(path), std::move(line)});
+    queue_.push_back(std::move(job));
   }
   queued_.notify_one();
 }
@@ -47,12 +47,11 @@ void BackgroundWriter::run() {
   for (;;) {
     queued_.wait(lock, [this] { return closing_ || !queue_.empty(); });
     if (queue_.empty()) break;  // closing, and everything is written
-    Write write = std::move(queue_.front());
+    std::function<Status()> job = std::move(queue_.front());
     queue_.pop_front();
     busy_ = true;
     lock.unlock();
-    Status status = write.append ? flowbench::append_line(write.path, write.content)
-                                 : write_file_atomically(write.path, write.content);
+    Status status = job();
     lock.lock();
     busy_ = false;
     if (!status && !error_) error_ = status.error();

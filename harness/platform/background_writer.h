@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -26,6 +27,8 @@ class BackgroundWriter {
   void write_atomically(std::filesystem::path path, std::string content);
   // Queues append_line(path, line).
   void append_line(std::filesystem::path path, std::string line);
+  // Queues any other file work; its error counts as a write error.
+  void run_later(std::function<Status()> job);
 
   // Blocks until every write queued so far is on disk (in the page cache), and returns
   // the first write error seen since the writer started, if any.
@@ -35,16 +38,11 @@ class BackgroundWriter {
   std::optional<Error> first_error();
 
  private:
-  struct Write {
-    bool append;
-    std::filesystem::path path;
-    std::string content;
-  };
   void run();
 
   std::mutex mutex_;
   std::condition_variable queued_, drained_;
-  std::deque<Write> queue_;
+  std::deque<std::function<Status()>> queue_;
   bool busy_ = false;
   bool closing_ = false;
   std::optional<Error> error_;

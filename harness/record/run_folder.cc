@@ -5,6 +5,7 @@
 #include "build_info.h"
 #include "platform/posix.h"
 #include "platform/atomic_file.h"
+#include "record/run_logs.h"
 
 namespace flowbench {
 namespace fs = std::filesystem;
@@ -71,9 +72,18 @@ void RunFolderWriter::on_run_start(const Workflow& workflow, SystemTime at) {
 }
 
 void RunFolderWriter::on_task_finish(const Task& task, const Profile& profile) {
-  const nlohmann::ordered_json record = to_json(profile);
-  writer_.write_atomically(paths_.profiles / (task.file_stem() + "-profile.json"),
-                           record.dump(2) + "\n");
+  nlohmann::ordered_json record = to_json(profile);
+  if (settings_.logs == "combined" && !profile.log_file.empty()) {
+    // Moved into the combined log once the scheduler is done with it (it scanned it for
+    // sub-operations and the cache stored it before this call).
+    record["log_file"] = kCombinedLog;
+    writer_.run_later([this, log = paths_.root / profile.log_file, id = task.id] {
+      return move_into_combined_log(paths_.root, log, id, combined_bytes_);
+    });
+  }
+  if (settings_.profiles == "per-task") {
+    writer_.write_atomically(paths_.profiles / (task.file_stem() + "-profile.json"), record.dump(2) + "\n");
+  }
   writer_.append_line(paths_.records(), record.dump());
   ++counts_[status_name(profile.status)];
   sum_duration_ms_ += profile.duration_ms;
@@ -114,6 +124,7 @@ void RunFolderWriter::write_run_json(const RunEnd* end) {
       {"keep_going", settings_.keep_going},
       {"history", settings_.history.empty() ? json(nullptr) : json(settings_.history)},
       {"executor", settings_.executor},
+      {"layout", {{"profiles", settings_.profiles}, {"logs", settings_.logs}}},
   };
   if (!settings_.imported_from.is_null()) {
     context = {{"mode", settings_.mode}, {"jobs", settings_.jobs}, {"time_scale", settings_.time_scale},

@@ -33,6 +33,10 @@ struct RunSettings {
   std::string spec_sha256;
   nlohmann::json handlers = nlohmann::json::object();  // resolved program -> SHA-256
   std::string resumed_from;                            // the run folder this one continues
+  // The run folder's layout: a profile file a task, or only records.jsonl ("records"); a log
+  // file a task, or one appended log with an index ("combined", record/run_logs.h).
+  std::string profiles = "per-task";
+  std::string logs = "per-task";
 };
 
 struct RunPaths {
@@ -79,6 +83,7 @@ class RunFolderWriter : public RunObserver {
 
   RunPaths paths_;
   RunSettings settings_;
+  std::uint64_t combined_bytes_ = 0;  // the combined log's size (only the writer's thread appends)
   BackgroundWriter writer_;
   const Workflow* workflow_ = nullptr;
   SystemTime started_at_{};
