@@ -225,13 +225,13 @@ Expected<RunRecord> read_run_json(const fs::path& dir, bool fast, TaskIndex& by_
   return record;
 }
 
-// Puts a profile on its task; a profile of a task the graph does not name (no graph recorded,
-// or an extra task) becomes a task without edges.
 constexpr const char* kRecordsFix = "delete that line (a run killed while writing it leaves it cut off), or remove "
                                     "records.jsonl to read profiles/ instead";
 // Two threads read records.jsonl from this size on.
 constexpr std::uint64_t kParallelRecordsBytes = std::uint64_t(4) << 20;
 
+// Puts a profile on its task; a profile of a task the graph does not name (no graph recorded,
+// or an extra task) becomes a task without edges.
 void attach(Profile profile, RunRecord& record, TaskIndex& by_id) {
   auto at = by_id.find(record.tasks, profile.id);
   if (!at) {
