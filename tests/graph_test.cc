@@ -48,3 +48,26 @@ TEST(GraphTest, ReverseEdgesListDependents) {
 
 }  // namespace
 }  // namespace flowbench
+
+namespace flowbench {
+namespace {
+
+TEST(GraphTest, TopologicalOrderPutsEveryTaskAfterItsDependenciesEvenOnADeepChain) {
+  Dependencies deps = {{2}, {}, {1, 3}, {1}, {0, 3}};
+  auto order = topological_order(deps);
+  ASSERT_EQ(order.size(), deps.size());
+  std::vector<std::size_t> position(deps.size());
+  for (std::size_t i = 0; i < order.size(); ++i) position[order[i]] = i;
+  for (std::size_t task = 0; task < deps.size(); ++task) {
+    for (std::size_t dep : deps[task]) EXPECT_LT(position[dep], position[task]) << task << " after " << dep;
+  }
+  Dependencies chain(200000);  // no recursion: a 200,000-deep chain is walked with a stack of its own
+  for (std::size_t i = 1; i < chain.size(); ++i) chain[i] = {i - 1};
+  const auto walked = topological_order(chain);
+  ASSERT_EQ(walked.size(), chain.size());
+  EXPECT_EQ(walked.front(), 0u);
+  EXPECT_EQ(walked.back(), chain.size() - 1);
+}
+
+}  // namespace
+}  // namespace flowbench

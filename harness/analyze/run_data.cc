@@ -37,15 +37,9 @@ struct GraphNode {
   std::vector<std::string> after;
 };
 
-// run.json read by simdjson: the graph as nodes, everything else as nlohmann::json for the
-// checked reader. Nothing when the graph holds anything the checked reader would refuse (it
-// then reads the whole file and names the problem).
-struct FastRunJson {
-  nlohmann::json rest;
-  std::vector<GraphNode> graph;
-};
-
-std::optional<GraphNode> fast_graph_node(fast_json::element node) {
+// A task of run.json's graph read by simdjson; nothing when the checked reader would have
+// anything to say about it (it then reads the whole file and names the problem).
+std::optional<TaskRecord> fast_task(fast_json::element node) {
   simdjson::dom::object object;
   if (node.get_object().get(object)) return std::nullopt;
   std::optional<fast_json::element> id, name, command, expected, after;
@@ -56,7 +50,7 @@ std::optional<GraphNode> fast_graph_node(fast_json::element node) {
     else if (member.key == "expected_s") expected = member.value;
     else if (member.key == "after") after = member.value;
   }
-  GraphNode out{};
+  TaskRecord out;
   auto node_id = id ? fast_json::id(*id) : std::nullopt;
   if (!node_id) return std::nullopt;
   out.id = std::move(*node_id);
@@ -71,43 +65,73 @@ std::optional<GraphNode> fast_graph_node(fast_json::element node) {
     out.expected_s = fast_json::number(*expected, 0, 1e9);
     if (!out.expected_s) return std::nullopt;
   }
-  for (auto [field, into, as_id] : {std::tuple{command, &out.command, false}, std::tuple{after, &out.after, true}}) {
-    if (!field || fast_json::is_null(*field)) continue;
-    simdjson::dom::array items;
-    if (field->get_array().get(items)) return std::nullopt;
+  simdjson::dom::array items;
+  if (command && !fast_json::is_null(*command)) {
+    if (command->get_array().get(items)) return std::nullopt;
     for (fast_json::element item : items) {
-      auto text = as_id ? fast_json::id(item) : fast_json::text(item);
+      auto text = fast_json::text(item);
       if (!text) return std::nullopt;
-      into->push_back(std::move(*text));
+      out.command.push_back(std::move(*text));
     }
   }
+  if (after && !fast_json::is_null(*after) && !after->is_array()) return std::nullopt;
   return out;
 }
 
-std::optional<FastRunJson> fast_run_json(const fs::path& file) {
+// The edges of one task, its "after" ids found among the tasks read; false for an id that is
+// no task's or not an id.
+bool fast_edges(fast_json::element node, const RunRecord& record, const TaskIndex& by_id, std::vector<std::size_t>& deps) {
+  std::optional<fast_json::element> after;
+  simdjson::dom::object object;
+  if (node.get_object().get(object)) return false;
+  for (auto member : object) {  // the last "after", as the checked reader reads it
+    if (member.key == "after") after = member.value;
+  }
+  if (!after || fast_json::is_null(*after)) return true;
+  simdjson::dom::array items;
+  if (after->get_array().get(items)) return false;
+  for (fast_json::element item : items) {
+    const auto id = fast_json::id(item);  // a short id stays in the string: no allocation
+    const auto dep = id ? by_id.find(record.tasks, *id) : std::nullopt;
+    if (!dep) return false;
+    deps.push_back(*dep);
+  }
+  return true;
+}
+
+// run.json read by simdjson: its graph straight into the record's tasks and edges (indexed in
+// `by_id`), everything else returned as nlohmann::json for the checked reader. Nothing when the
+// graph holds anything the checked reader would refuse (it then reads the whole file and names
+// the problem).
+std::optional<nlohmann::json> fast_run_json(const fs::path& file, RunRecord& record, TaskIndex& by_id) {
   simdjson::padded_string text;
   if (simdjson::padded_string::load(file.string()).get(text)) return std::nullopt;
   simdjson::dom::parser parser;
   simdjson::dom::object root;
   if (parser.parse(text).get_object().get(root)) return std::nullopt;
-  FastRunJson out{nlohmann::json::object(), {}};
+  nlohmann::json rest = nlohmann::json::object();
   std::optional<fast_json::element> graph;
   for (auto member : root) {
     if (member.key == "graph") graph = member.value;
-    else out.rest[std::string(member.key)] = fast_json::to_nlohmann(member.value);
+    else rest[std::string(member.key)] = fast_json::to_nlohmann(member.value);
   }
-  if (graph && !fast_json::is_null(*graph)) {
-    simdjson::dom::array nodes;
-    if (graph->get_array().get(nodes)) return std::nullopt;
-    out.graph.reserve(nodes.size());
-    for (fast_json::element node : nodes) {
-      auto read = fast_graph_node(node);
-      if (!read) return std::nullopt;
-      read->at = out.graph.size();
-      out.graph.push_back(std::move(*read));
-    }
+  if (!graph || fast_json::is_null(*graph)) return rest;
+  simdjson::dom::array nodes;
+  if (graph->get_array().get(nodes)) return std::nullopt;
+  record.tasks.reserve(nodes.size());  // exactly: growing by doubling would hold two copies at once
+  by_id.reserve(nodes.size());
+  for (fast_json::element node : nodes) {  // first every task, so an edge may name a later one
+    auto task = fast_task(node);
+    if (!task) return std::nullopt;
+    record.tasks.push_back(std::move(*task));
+    if (by_id.add(record.tasks, record.tasks.size() - 1)) return std::nullopt;  // a repeated id
   }
-  return out;
+  record.deps.assign(record.tasks.size(), {});
+  std::size_t i = 0;
+  for (fast_json::element node : nodes) {
+    if (!fast_edges(node, record, by_id, record.deps[i++])) return std::nullopt;
+  }
+  return rest;
 }
 
 // The same nodes through the checked reader, every problem recorded in it.
@@ -186,23 +210,22 @@ nlohmann::json checked_context(const JsonAt& context) {
 Expected<RunRecord> read_run_json(const fs::path& dir, bool fast, TaskIndex& by_id) {
   const fs::path run_json = dir / "run.json";
   JsonReader reader(run_json.string(), "rerun that run (run.json was cut off or edited)");
-  std::optional<FastRunJson> quick = fast ? fast_run_json(run_json) : std::nullopt;
-  if (fast && !quick) return Error{"not read quickly"};
+  RunRecord record;
   std::optional<nlohmann::json> document;
-  if (quick) {
-    document = std::move(quick->rest);
+  if (fast) {
+    document = fast_run_json(run_json, record, by_id);
+    if (!document) return Error{"not read quickly"};
   } else {
     auto text = read_file(run_json);
     if (!text) return Error{text.error().message + "; fix: give a run folder written by flowbench run"};
     document = reader.parse(*text);
+    if (!document) return reader.error();
   }
-  if (!document) return reader.error();
   const JsonAt run = reader.root(*document);
   if (!run.is_object()) {
     run.problem("run.json must be a JSON object");
     return reader.error();
   }
-  RunRecord record;
   record.dir = dir;
   record.run_id = run["run_id"].text_or(dir.filename().string());
   record.workflow = run["workflow"].text_or("");
@@ -212,13 +235,14 @@ Expected<RunRecord> read_run_json(const fs::path& dir, bool fast, TaskIndex& by_
   record.context = checked_context(run["context"]);
   record.time_scale = run["context"]["time_scale"].number_or(1.0, 1e-9, 1e9);
   record.makespan_ms = run["totals"]["makespan_ms"].number_or(0.0, 0, 365 * 24 * 3600 * 1000.0);
-  std::vector<GraphNode> nodes = quick ? std::move(quick->graph) : checked_graph_nodes(run["graph"]);
-  const auto problems = add_graph(nodes, record, by_id);
-  if (quick && !problems.empty()) return Error{"not read quickly"};
-  const std::vector<JsonAt> graph = problems.empty() ? std::vector<JsonAt>{} : run["graph"].elements();
-  for (const auto& problem : problems) {
-    if (problem.dep == std::string::npos) graph[problem.at]["id"].problem(problem.what);
-    else graph[problem.at]["after"].elements()[problem.dep].problem(problem.what, "the run folder was edited; rerun it");
+  if (!fast) {
+    std::vector<GraphNode> nodes = checked_graph_nodes(run["graph"]);
+    const auto problems = add_graph(nodes, record, by_id);
+    const std::vector<JsonAt> graph = problems.empty() ? std::vector<JsonAt>{} : run["graph"].elements();
+    for (const auto& problem : problems) {
+      if (problem.dep == std::string::npos) graph[problem.at]["id"].problem(problem.what);
+      else graph[problem.at]["after"].elements()[problem.dep].problem(problem.what, "the run folder was edited; rerun it");
+    }
   }
   if (reader.failed()) return reader.error();
   if (find_cycle(record.deps)) return Error{run_json.string() + ": /graph: has a cycle; fix: rerun that run"};

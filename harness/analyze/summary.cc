@@ -72,7 +72,7 @@ Expected<WhatIf> parse_what_if(const std::string& text) {
 
 PathResult critical_path(const RunRecord& run, const std::vector<double>& durations_ms) {
   const std::size_t n = run.tasks.size();
-  const std::vector<std::size_t> order = stable_topological_order(run.deps);
+  const std::vector<std::size_t> order = topological_order(run.deps);
   std::vector<double> finish(n, 0);
   std::vector<std::optional<std::size_t>> via(n);
   for (std::size_t task : order) {

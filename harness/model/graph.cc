@@ -72,6 +72,33 @@ std::vector<std::size_t> stable_topological_order(const Dependencies& deps) {
   return order;
 }
 
+std::vector<std::size_t> topological_order(const Dependencies& deps) {
+  std::vector<std::size_t> order;
+  order.reserve(deps.size());
+  std::vector<char> placed(deps.size(), 0);  // 0: not seen, 1: on the stack, 2: placed
+  std::vector<std::pair<std::size_t, std::size_t>> stack;  // task, next dependency to visit
+  for (std::size_t root = 0; root < deps.size(); ++root) {
+    if (placed[root]) continue;
+    stack.push_back({root, 0});
+    placed[root] = 1;
+    while (!stack.empty()) {
+      auto& [task, next] = stack.back();
+      if (next < deps[task].size()) {
+        const std::size_t dep = deps[task][next++];
+        if (!placed[dep]) {
+          placed[dep] = 1;
+          stack.push_back({dep, 0});
+        }
+        continue;
+      }
+      placed[task] = 2;
+      order.push_back(task);
+      stack.pop_back();
+    }
+  }
+  return order;
+}
+
 std::vector<double> remaining_path_lengths(const Dependencies& deps,
                                            const std::vector<double>& weights) {
   const Dependencies dependents = reverse_edges(deps);

@@ -20,6 +20,11 @@ std::optional<std::vector<std::size_t>> find_cycle(const Dependencies& deps);
 // Precondition: acyclic.
 std::vector<std::size_t> stable_topological_order(const Dependencies& deps);
 
+// Some order in which every task comes after the tasks it waits for (a depth-first walk of
+// `deps`: no reverse edges built, so cheap on 100,000 tasks), for computations ties do not
+// change (path lengths). Precondition: no cycle.
+std::vector<std::size_t> topological_order(const Dependencies& deps);
+
 // For each task, the heaviest path from it to the end of the graph, its own weight
 // included ("bottom level"; longest remaining path). Precondition: acyclic.
 std::vector<double> remaining_path_lengths(const Dependencies& deps,
