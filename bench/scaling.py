@@ -28,6 +28,7 @@ import tempfile
 import time
 
 LAYOUTS = {"per-task": [], "compact": ["--profiles", "records", "--logs", "combined"]}
+GNU_TIME = "/usr/bin/time"  # Debian package `time`
 
 
 def write_graphs(work, n):
@@ -50,18 +51,23 @@ def write_graphs(work, n):
 
 
 def measure(argv, cwd):
-    """Wall seconds, peak RSS in KiB, and how it ended ("ok", "exit N", "signal NAME")."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    if os.WIFSIGNALED(status):
-        ended = f"crashed: signal {signal.Signals(os.WTERMSIG(status)).name}"
-    elif os.WEXITSTATUS(status) != 0:
-        ended = f"failed: exit {os.WEXITSTATUS(status)}"
-    else:
-        ended = "ok"
-    return wall, usage.ru_maxrss, ended
+    """Wall seconds, peak RSS in KiB, and how it ended ("ok", "failed: exit N", "crashed: signal NAME").
+
+    Peak RSS comes from GNU time, not from this process's wait4(): a child started by a large
+    Python process (vfork, then exec) inherits the parent's high-water mark, which would floor
+    every figure at this script's own size (the 100,000-task graphs it writes)."""
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+        start = time.perf_counter()
+        proc = subprocess.run([GNU_TIME, "-f", "%M %x", "-o", rss.name, *argv], cwd=cwd,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wall = time.perf_counter() - start
+        words = rss.read().split()
+    # GNU time writes "Command terminated by signal N" first when the command was killed.
+    if proc.returncode != 0 and "signal" in words:
+        ended = f"crashed: signal {signal.Signals(int(words[words.index('signal') + 1])).name}"
+        return wall, 0, ended
+    peak_kib, code = int(words[-2]), int(words[-1])
+    return wall, peak_kib, "ok" if code == 0 else f"failed: exit {code}"
 
 
 def commands_for(work, n, bins):
@@ -117,6 +123,8 @@ def main():
             shutil.which("ninja"))
     if not all(bins) or not all(os.access(b, os.X_OK) for b in bins):
         sys.exit("needs build/bin/flowbench, build/bin/spawn_loop (cmake --build --preset release) and ninja")
+    if not os.access(GNU_TIME, os.X_OK):
+        sys.exit(f"needs GNU time at {GNU_TIME} for peak RSS: apt-get install time")
 
     table = {n: run_size(n, args.reps, bins, args.workdir) for n in sizes}
     print(f"\n{args.reps} alternated repetitions a size, medians, run folders in {args.workdir or tempfile.gettempdir()}")
