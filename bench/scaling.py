@@ -27,27 +27,16 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import scheduler_overhead  # noqa: E402  (its graph writer)
+
 LAYOUTS = {"per-task": [], "compact": ["--profiles", "records", "--logs", "combined"]}
 GNU_TIME = "/usr/bin/time"  # Debian package `time`
 
 
 def write_graphs(work, n):
-    for shape in ("chain", "wide"):
-        tasks = []
-        for i in range(n):
-            task = {"id": i, "command": ["/bin/true"]}
-            if shape == "chain" and i:
-                task["after"] = [i - 1]
-            tasks.append(task)
-        with open(os.path.join(work, f"{shape}.json"), "w") as f:
-            json.dump({"schema": "flowbench.workflow/1", "name": shape, "tasks": tasks}, f)
-        lines = ["rule run", "  command = /bin/true", ""]
-        for i in range(n):
-            dep = f" t{i - 1}" if shape == "chain" and i else ""
-            lines.append(f"build t{i}: run{dep}")
-        lines.append("default " + " ".join(f"t{i}" for i in range(n)))
-        with open(os.path.join(work, f"{shape}.ninja"), "w") as f:
-            f.write("\n".join(lines) + "\n")
+    """chain.json, wide.json and the same graphs as chain.ninja, wide.ninja."""
+    scheduler_overhead.write_specs(work, n)
 
 
 def measure(argv, cwd):
