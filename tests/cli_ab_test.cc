@@ -132,7 +132,10 @@ TEST_F(CliAbTest, CalibrateWritesANoiseFileThatAutoReads) {
   testing::write_text(dir_.path() / "auto.json", R"({"name": "auto", "noise": "noise.json", "targets": [
     {"name": "task-*", "variant": "sequential", "metric": "task:*", "regression": {"min_effect": "auto"}}]})");
   auto gate = flowbench({"gate", "--budgets", "auto.json", "cal/b", "--baseline", "cal/a"});
-  EXPECT_EQ(gate.exit_code, 0) << gate.out << gate.err;
+  // The noise file is read (a refused one exits 2). The verdict itself is an A/A gate on a
+  // machine busy with the rest of the suite: it may flag (calibrate's own simulation states
+  // how often), so only "judged" is required here.
+  EXPECT_TRUE(gate.exit_code == 0 || gate.exit_code == 1) << gate.out << gate.err;
   EXPECT_NE(gate.out.find("family task-*: 2 verdicts, Holm at alpha 0.05, min effect"), std::string::npos) << gate.out;
 
   json other = noise;
