@@ -27,6 +27,46 @@ struct RunCommand {
   std::string logs = "per-task";
 };
 
+// How the run folder holds profiles and logs (the compact layout of big runs).
+void add_layout_options(CLI::App& run, RunCommand& command) {
+  run.add_option("--profiles", command.profiles,
+                 "per-task: profiles/task-<id>-profile.json and a line in records.jsonl (what the plan's scripts read); "
+                 "records: records.jsonl only (flowbench reads either)")
+      ->check(CLI::IsMember({"per-task", "records"}))
+      ->capture_default_str();
+  run.add_option("--logs", command.logs,
+                 "per-task: logs/task-<id>.log; combined: logs/combined.log and its index, filled as tasks end "
+                 "(`flowbench log RUN TASK` prints a task's output)")
+      ->check(CLI::IsMember({"per-task", "combined"}))
+      ->capture_default_str();
+}
+
+// Where the tasks run: this machine, or Slurm and its settings.
+void add_executor_options(CLI::App& run, RunCommand& command) {
+  RunRequest& request = command.request;
+  auto* slurm = "Slurm (with --executor slurm)";
+  run.add_option("--executor", command.executor,
+                 "local: processes on this machine; slurm: one batch job per task, dependencies as "
+                 "afterok, so Slurm orders the graph (the run folder must be on a file system the nodes see)")
+      ->check(CLI::IsMember({"local", "slurm"}))
+      ->capture_default_str();
+  run.add_option("--partition", request.cluster.partition, "Slurm partition for every job")->group(slurm);
+  run.add_option("--account", request.cluster.account, "Slurm account charged for the jobs")->group(slurm);
+  run.add_option("--qos", request.cluster.qos, "Slurm quality of service for the jobs")->group(slurm);
+  run.add_option("--sbatch-arg", request.cluster.sbatch_args,
+                 "Extra sbatch argument, repeatable (write --sbatch-arg=--exclusive); CPUs and memory "
+                 "per task come from the spec's cpus and mem_mb, the time limit from its timeout_s")
+      ->group(slurm)
+      ->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  run.add_option("--shared-dir", request.out,
+                 "A folder every node sees, where the run folder is made (the same as --out)")
+      ->group(slurm);
+  run.add_option("--flowbench-binary", request.flowbench,
+                 "The flowbench the jobs run as `flowbench exec` (default: this one; it must be visible "
+                 "to the nodes)")
+      ->group(slurm);
+}
+
 void add_run_options(CLI::App& run, RunCommand& command) {
   RunRequest& request = command.request;
   run.add_option("spec", request.spec, "Workflow spec (JSON, schema flowbench.workflow/1); with --resume, the earlier run's by default");
@@ -47,16 +87,7 @@ void add_run_options(CLI::App& run, RunCommand& command) {
                "Run nothing: check every program resolves, print the order tasks would start in at -j N with "
                "their expected durations (--history, else expected_s), the critical path and the projected makespan");
   run.add_flag("--json", command.json, "With --dry-run: print the schedule as JSON");
-  run.add_option("--profiles", command.profiles,
-                 "per-task: profiles/task-<id>-profile.json and a line in records.jsonl (what the plan's scripts read); "
-                 "records: records.jsonl only (flowbench reads either)")
-      ->check(CLI::IsMember({"per-task", "records"}))
-      ->capture_default_str();
-  run.add_option("--logs", command.logs,
-                 "per-task: logs/task-<id>.log; combined: logs/combined.log and its index, filled as tasks end "
-                 "(`flowbench log RUN TASK` prints a task's output)")
-      ->check(CLI::IsMember({"per-task", "combined"}))
-      ->capture_default_str();
+  add_layout_options(run, command);
   run.add_flag("-k,--keep-going", request.keep_going,
                "Run every task that does not depend on a failure (default: fail fast)");
   run.add_flag("--kill-on-failure", request.kill_on_failure,
@@ -90,27 +121,7 @@ void add_run_options(CLI::App& run, RunCommand& command) {
       ->check(CLI::PositiveNumber);
   run.add_flag("--cache-read-only", request.cache_read_only, "Restore hits but store nothing");
 
-  auto* slurm = "Slurm (with --executor slurm)";
-  run.add_option("--executor", command.executor,
-                 "local: processes on this machine; slurm: one batch job per task, dependencies as "
-                 "afterok, so Slurm orders the graph (the run folder must be on a file system the nodes see)")
-      ->check(CLI::IsMember({"local", "slurm"}))
-      ->capture_default_str();
-  run.add_option("--partition", request.cluster.partition, "Slurm partition for every job")->group(slurm);
-  run.add_option("--account", request.cluster.account, "Slurm account charged for the jobs")->group(slurm);
-  run.add_option("--qos", request.cluster.qos, "Slurm quality of service for the jobs")->group(slurm);
-  run.add_option("--sbatch-arg", request.cluster.sbatch_args,
-                 "Extra sbatch argument, repeatable (write --sbatch-arg=--exclusive); CPUs and memory "
-                 "per task come from the spec's cpus and mem_mb, the time limit from its timeout_s")
-      ->group(slurm)
-      ->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  run.add_option("--shared-dir", request.out,
-                 "A folder every node sees, where the run folder is made (the same as --out)")
-      ->group(slurm);
-  run.add_option("--flowbench-binary", request.flowbench,
-                 "The flowbench the jobs run as `flowbench exec` (default: this one; it must be visible "
-                 "to the nodes)")
-      ->group(slurm);
+  add_executor_options(run, command);
 }
 
 int do_instances(const RunRequest& request, std::size_t count) {
