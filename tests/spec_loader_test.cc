@@ -2,7 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <vector>
+
+#include "platform/atomic_file.h"
 #include "support/command.h"
+#include "support/workflow_text.h"
 
 namespace flowbench {
 namespace {
@@ -168,6 +173,75 @@ TEST(SpecLoaderTest, OptimizedReferenceSpecChangesOnlyTask8sCommand) {
       EXPECT_EQ(a.command, b.command) << "task " << a.id;
     }
   }
+}
+
+}  // namespace
+}  // namespace flowbench
+
+namespace flowbench {
+namespace {
+
+// A spec read fast (simdjson, a task at a time) and by the checked reader alone: the same
+// workflow, or the same message.
+void expect_same_spec_answer(const std::string& text, const std::string& name = "inline.json") {
+  LoadOptions fast, checked;
+  fast.check_programs = checked.check_programs = false;
+  checked.checked_only = true;
+  auto one = load_workflow_text(text, name, fast);
+  auto other = load_workflow_text(text, name, checked);
+  ASSERT_EQ(one.ok(), other.ok()) << text << "\n" << (one.ok() ? other.error().message : one.error().message);
+  if (one.ok()) EXPECT_EQ(testing::workflow_text(*one), testing::workflow_text(*other)) << text;
+  else EXPECT_EQ(one.error().message, other.error().message) << text;
+}
+
+TEST(SpecLoaderTest, TheFastAndTheCheckedReadingAgreeOnEveryFixture) {
+  std::vector<std::filesystem::path> specs = {testing::source_path("fixtures/k1n/workflow.json"),
+                                              testing::source_path("fixtures/k1n/workflow-optimized.json"),
+                                              testing::source_path("fixtures/ab/workflow.json")};
+  for (const auto& entry : std::filesystem::directory_iterator(testing::source_path("fixtures/bad"))) {
+    if (entry.path().extension() == ".json") specs.push_back(entry.path());
+  }
+  ASSERT_GT(specs.size(), 25u);
+  for (const auto& spec : specs) {
+    SCOPED_TRACE(spec.string());
+    auto text = read_file(spec);
+    ASSERT_TRUE(text.ok());
+    expect_same_spec_answer(*text, spec.string());
+  }
+}
+
+TEST(SpecLoaderTest, TheFastAndTheCheckedReadingAgreeOnOddSpecs) {
+  const std::string head = R"({"schema": "flowbench.workflow/1", )";
+  const std::vector<std::string> variants = {
+      head + R"("tasks": [{"id": -0, "command": ["true"]}]})",
+      head + R"("tasks": [{"id": 0, "command": ["true"], "timeout_s": -0.0}]})",
+      head + R"("tasks": [{"id": 1, "command": ["true"]}], "tasks": [{"id": 2, "command": ["false"]}]})",
+      head + R"("tasks": [{"id": 1, "command": ["true"]}], "tasks": []})",
+      head + R"("tasks": [{"id": 1, "command": ["true"]}], "tasks": {"id": 1}})",
+      head + R"("tasks": [{"id": 1, "id": "one", "command": ["true"], "command": ["false"]}]})",
+      head + R"("tasks": [{"id": 18446744073709551615, "command": ["true"]}]})",
+      head + R"("tasks": [{"id": 184467440737095516150, "command": ["true"]}]})",
+      head + R"("tasks": [{"id": 1, "command": ["true"], "timeout_s": 1e400}]})",
+      head + R"("tasks": [{"id": 1, "command": ["t\ud800"]}]})",
+      head + R"("tasks": [{"id": 1, "command": ["t\udc00"]}]})",
+      head + R"("tasks": [{"id": 1, "command": ["\u00e9t\u00e9 \ud83d\ude00"], "name": "caf\u00e9"}]})",
+      head + R"("tasks": [{"id": 1, "command": ["true"], "cpus": 2.0, "mem_mb": 9223372036854775808}]})",
+      head + R"("tasks": [{"id": 1, "command": ["true"], "cache": {"outputs": ["out/**"], "env": ["A"]},
+                 "quality": {"junit": "j.xml"}, "env": {"A": "1", "A": "2"}, "expected_s": 1.5e2}]})",
+      head + R"("defaults": {"timeout_s": 5, "env": {"LC_ALL": "C"}}, "name": "n",
+                 "tasks": [{"id": "a", "command": "echo hi", "shell": true}, {"id": 2, "after": ["a", "a"], "command": ["x"]}]})",
+      head + R"("tasks": [{"id": 1, "command": ["true"], "after": [2]}, {"id": 2, "command": ["true"], "after": [1]}]})",
+      "\xef\xbb\xbf" + head + R"("tasks": [{"id": 1, "command": ["true"]}]})",
+      head + R"("tasks": [{"id": 1, "command": ["true"]}]} trailing)",
+      head + R"("tasks": [{"id": 1, "command": ["true"]}])",
+      head + R"("tasks": [{"id": 1, "command": ["tr)" + std::string("\xff", 1) + R"(ue"]}]})",
+      head + R"("tasks": [{"id": 1, "command": ["true"]}, 7, null]})",
+      std::string(2000, '[') + std::string(2000, ']'),
+      "[]",
+      "",
+      " \n",
+  };
+  for (const auto& text : variants) expect_same_spec_answer(text);
 }
 
 }  // namespace

@@ -20,6 +20,9 @@ struct LoadOptions {
   std::vector<std::filesystem::path> handler_dirs;
   // Check that every command's program exists and is executable.
   bool check_programs = true;
+  // Read the spec through the checked reader alone (nlohmann's document of the whole spec)
+  // instead of simdjson's: the same answer, used to test that it is.
+  bool checked_only = false;
 };
 
 // Loads and validates a spec. On failure the error holds one line per problem, each naming
