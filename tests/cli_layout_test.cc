@@ -47,6 +47,8 @@ TEST_F(CliLayoutTest, CombinedLogsGiveEachTasksOutputByteForByte) {
   ASSERT_EQ(compact.exit_code, 0) << compact.err;
   EXPECT_EQ(files_in("runs/compact"), (std::vector<std::string>{"logs/combined.index.jsonl", "logs/combined.log",
                                                                 "records.jsonl", "run.json", "trace.json"}));
+  EXPECT_FALSE(fs::exists(dir_.path() / "runs/compact/profiles"));  // no empty folder either
+  EXPECT_NE(compact.out.find("profiles in runs/compact/records.jsonl)"), std::string::npos) << compact.out;
   const std::map<std::string, std::string> printed = {
       {"two", "no newline at the end"}, {"3", std::string("bytes: \x01\xff\0\n\nend\n", 16)}, {"4", ""}};
   for (const auto& [id, text] : printed) {

@@ -217,7 +217,7 @@ Expected<RunReport> run_workflow(const RunRequest& request, std::ostream& progre
   const std::string run_id = request.run_id.empty()
                                  ? compact_stamp(std::chrono::system_clock::now()) + "-" + mode_name(request.mode)
                                  : request.run_id;
-  auto paths = create_run_folder(request.out, run_id);
+  auto paths = create_run_folder(request.out, run_id, settings.profiles == "per-task");
   if (!paths) return paths.error();
   RunFolderWriter folder_writer(*paths, settings);
   TraceCollector trace(paths->trace());

@@ -229,7 +229,9 @@ int do_run(RunCommand& command) {
     char makespan[32];
     std::snprintf(makespan, sizeof makespan, "%.3f", std::chrono::duration<double>(end.makespan).count());
     std::cout << "run " << run_status_name(end.status) << ": " << report->paths.root.string() << " (makespan "
-              << makespan << " s; profiles in " << report->paths.profiles.string() << ")\n";
+              << makespan << " s; profiles in "
+              << (fs::is_directory(report->paths.profiles) ? report->paths.profiles : report->paths.records()).string()
+              << ")\n";
     print_task_counts(report->paths.root);
   }
   if (end.status == RunStatus::kInterrupted) return 128 + end.signal;

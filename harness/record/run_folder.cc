@@ -11,7 +11,7 @@ namespace flowbench {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-Expected<RunPaths> create_run_folder(const fs::path& out, const std::string& run_id) {
+Expected<RunPaths> create_run_folder(const fs::path& out, const std::string& run_id, bool profile_files) {
   std::error_code ec;
   fs::create_directories(out, ec);
   if (ec) {
@@ -28,9 +28,9 @@ Expected<RunPaths> create_run_folder(const fs::path& out, const std::string& run
   }
   paths.profiles = paths.root / "profiles";
   paths.logs = paths.root / "logs";
-  fs::create_directory(paths.profiles, ec);
+  if (profile_files) fs::create_directory(paths.profiles, ec);
   if (!ec) fs::create_directory(paths.logs, ec);
-  if (ec) return Error{"cannot create " + paths.profiles.string() + ": " + ec.message()};
+  if (ec) return Error{"cannot create a folder in " + paths.root.string() + ": " + ec.message()};
   return paths;
 }
 

@@ -56,9 +56,10 @@ struct RunPaths {
 // The paths of an existing run folder (nothing is checked or created).
 RunPaths run_paths_of(const std::filesystem::path& root);
 
-// Creates <out>/<run-id>/ with profiles/ and logs/. An existing run id gets a numeric
-// suffix (-2, -3, ...) rather than mixing two runs in one folder.
-Expected<RunPaths> create_run_folder(const std::filesystem::path& out, const std::string& run_id);
+// Creates <out>/<run-id>/ with logs/ and, when profiles are written a file a task, profiles/.
+// An existing run id gets a numeric suffix (-2, -3, ...) rather than mixing two runs in one folder.
+Expected<RunPaths> create_run_folder(const std::filesystem::path& out, const std::string& run_id,
+                                     bool profile_files = true);
 
 // Writes every profile (atomically) and its line in records.jsonl as tasks finish, and
 // run.json at the start (status running) and at the end (status and totals). Profiles
