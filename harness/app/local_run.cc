@@ -240,7 +240,7 @@ Expected<RunReport> run_workflow(const RunRequest& request, std::ostream& progre
     return runner.error();
   }
   Plan plan(workflow->deps, priority);
-  const LaunchSettings launch_settings{request.time_scale, request.handler_dirs, run_paths.root};
+  const LaunchSettings launch_settings(request.time_scale, request.handler_dirs, run_paths.root);
   auto make_launch = [&](std::size_t index) {
     return task_launch(index, wf.tasks[index], launch_settings, run_paths.log_of(wf.tasks[index]));
   };

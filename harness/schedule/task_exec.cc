@@ -49,7 +49,7 @@ Expected<ExecPlan> plan_from_spec(const ExecRequest& request) {
   plan.log_file = "logs/" + plan.task.file_stem() + ".log";
   plan.profile_file = paths.job_profile(plan.task);
   plan.started_file = paths.job_started(plan.task);
-  plan.settings = {request.time_scale, request.handler_dirs, paths.root};
+  plan.settings = LaunchSettings(request.time_scale, request.handler_dirs, paths.root);
   return plan;
 }
 

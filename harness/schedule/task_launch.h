@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -12,14 +13,30 @@
 
 namespace flowbench {
 
-struct LaunchSettings {
-  double time_scale = 1.0;
-  std::vector<std::filesystem::path> handler_dirs;  // first on the task's PATH
-  std::filesystem::path run_dir;                    // FLOWBENCH_RUN_DIR
+// What every task of a run is launched with. flowbench's own environment is read once, when
+// the settings are made: a run of 100,000 tasks would otherwise rebuild it 100,000 times.
+class LaunchSettings {
+ public:
+  LaunchSettings() : LaunchSettings(1.0, {}, {}) {}
+  // `handler_dirs` go first on every task's PATH; `run_dir` is FLOWBENCH_RUN_DIR.
+  LaunchSettings(double time_scale, std::vector<std::filesystem::path> handler_dirs,
+                 const std::filesystem::path& run_dir);
+
+  // The environment a task sees: flowbench's own, the spec's env on top, the handler
+  // folders first on PATH, and FLOWBENCH_* facts about the run; sorted by name.
+  std::vector<std::string> environment(const Task& task) const;
+
+ private:
+  double time_scale_;
+  std::vector<std::filesystem::path> handler_dirs_;
+  std::filesystem::path run_dir_;  // absolute
+  std::map<std::string, std::string> own_;  // flowbench's environment
+  // A task without an env of its own: every entry but FLOWBENCH_TASK_ID, and where that goes.
+  std::vector<std::string> common_;
+  std::size_t task_id_at_ = 0;
 };
 
-// The environment a task sees: flowbench's own, the spec's env on top, the handler
-// folders first on PATH, and FLOWBENCH_* facts about the run.
+// The same as settings.environment(task).
 std::vector<std::string> task_environment(const Task& task, const LaunchSettings& settings);
 
 // Everything but Launch::after; `log` is where its output goes.
