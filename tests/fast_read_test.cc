@@ -228,6 +228,27 @@ TEST(TaskIndexTest, FindsShortAndLongIdsAndRefusesARepeatedOne) {
   EXPECT_EQ(index.find(tasks, "7"), 7u);
 }
 
+TEST(TaskIndexTest, NumberedIdsInTheArrayAndTheRestInTheTable) {
+  std::vector<TaskRecord> tasks;
+  for (const char* id : {"0", "7", "07", "19", "20", "4294967296", "12345678901", "x", "-1", "3"}) {
+    tasks.push_back({id, "", {}, {}, {}});
+  }
+  TaskIndex index;
+  index.reserve(10);  // numbers 0..19 in the array
+  for (std::size_t i = 0; i < tasks.size(); ++i) EXPECT_FALSE(index.add(tasks, i).has_value()) << tasks[i].id;
+  for (std::size_t i = 0; i < tasks.size(); ++i) EXPECT_EQ(index.find(tasks, tasks[i].id), i) << tasks[i].id;
+  for (const char* absent : {"1", "18", "21", "007", "00", "", "4294967297"}) {
+    EXPECT_FALSE(index.find(tasks, absent).has_value()) << absent;
+  }
+  tasks.push_back({"19", "", {}, {}, {}});
+  EXPECT_EQ(index.add(tasks, tasks.size() - 1), 3u) << "a repeated numbered id names the first task";
+  tasks.push_back({"20", "", {}, {}, {}});
+  EXPECT_EQ(index.add(tasks, tasks.size() - 1), 4u) << "and one past the array too";
+  index.reserve(1000);  // after an add: changes nothing
+  EXPECT_EQ(index.find(tasks, "7"), 1u);
+  EXPECT_EQ(index.find(tasks, "20"), 4u);
+}
+
 TEST(BoxedTest, CopiesAreDeepAndEmptyIsNone) {
   Boxed<std::string> empty;
   EXPECT_FALSE(empty);

@@ -15,7 +15,22 @@ bool TaskIndex::holds(const Slot& slot, std::uint32_t hash, const std::vector<Ta
   return slot.size == 0 && tasks[slot.index_plus_one - 1].id == id;
 }
 
+std::optional<std::size_t> TaskIndex::number_of(std::string_view id) const {
+  if (id.empty() || id.size() > 9 || (id[0] == '0' && id.size() > 1)) return std::nullopt;
+  std::size_t number = 0;
+  for (char c : id) {
+    if (c < '0' || c > '9') return std::nullopt;
+    number = number * 10 + std::size_t(c - '0');
+  }
+  if (number >= numbered_.size()) return std::nullopt;
+  return number;
+}
+
 std::optional<std::size_t> TaskIndex::find(const std::vector<TaskRecord>& tasks, std::string_view id) const {
+  if (const auto number = number_of(id)) {
+    if (numbered_[*number] == 0) return std::nullopt;
+    return numbered_[*number] - 1;
+  }
   if (slots_.empty()) return std::nullopt;
   const std::uint32_t hash = hash_of(id);
   const std::size_t mask = slots_.size() - 1;
@@ -27,8 +42,14 @@ std::optional<std::size_t> TaskIndex::find(const std::vector<TaskRecord>& tasks,
 }
 
 std::optional<std::size_t> TaskIndex::add(const std::vector<TaskRecord>& tasks, std::size_t index) {
-  if (2 * (size_ + 1) > slots_.size()) grow(size_ + 1);
   const std::string_view id = tasks[index].id;
+  if (const auto number = number_of(id)) {
+    if (numbered_[*number] != 0) return numbered_[*number] - 1;
+    numbered_[*number] = std::uint32_t(index + 1);
+    ++size_;
+    return std::nullopt;
+  }
+  if (2 * (size_ + 1) > slots_.size()) grow(size_ + 1);
   const std::uint32_t hash = hash_of(id);
   const std::size_t mask = slots_.size() - 1;
   std::size_t at = hash & mask;
@@ -47,7 +68,9 @@ std::optional<std::size_t> TaskIndex::add(const std::vector<TaskRecord>& tasks, 
 }
 
 void TaskIndex::reserve(std::size_t count) {
-  if (size_ == 0 && 2 * count > slots_.size()) grow(count);
+  if (size_ != 0) return;
+  numbered_.assign(2 * count, 0);
+  if (2 * count > slots_.size()) grow(count);
 }
 
 void TaskIndex::grow(std::size_t count) {
