@@ -217,7 +217,7 @@ Expected<RunReport> run_workflow(const RunRequest& request, std::ostream& progre
   const std::string run_id = request.run_id.empty()
                                  ? compact_stamp(std::chrono::system_clock::now()) + "-" + mode_name(request.mode)
                                  : request.run_id;
-  auto paths = create_run_folder(request.out, run_id, settings.profiles == "per-task");
+  auto paths = create_run_folder(request.out, run_id, request.profiles == ProfileLayout::kPerTask);
   if (!paths) return paths.error();
   RunFolderWriter folder_writer(*paths, settings);
   TraceCollector trace(paths->trace());
@@ -246,7 +246,7 @@ Expected<RunReport> run_workflow(const RunRequest& request, std::ostream& progre
   };
   ActionCache action_cache(cache_dir, request.cache_read_only);
   RunCache run_cache(wf, action_cache, run_paths, request.time_scale,
-                     [&](const Task& task) { return task_environment(task, launch_settings); },
+                     [&](const Task& task) { return launch_settings.environment(task); },
                      progress_out);
   std::optional<ResumeCache> resumed;
   if (*resume) resumed.emplace(wf, **resume, run_paths.root, use_cache ? &run_cache : nullptr);

@@ -230,7 +230,7 @@ int do_run(RunCommand& command) {
     std::snprintf(makespan, sizeof makespan, "%.3f", std::chrono::duration<double>(end.makespan).count());
     std::cout << "run " << run_status_name(end.status) << ": " << report->paths.root.string() << " (makespan "
               << makespan << " s; profiles in "
-              << (fs::is_directory(report->paths.profiles) ? report->paths.profiles : report->paths.records()).string()
+              << (request.profiles == ProfileLayout::kRecords ? report->paths.records() : report->paths.profiles).string()
               << ")\n";
     print_task_counts(report->paths.root);
   }

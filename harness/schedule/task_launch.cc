@@ -18,7 +18,7 @@ LaunchSettings::LaunchSettings(double time_scale, std::vector<fs::path> handler_
       handler_dirs_(std::move(handler_dirs)),
       run_dir_(run_dir.empty() ? run_dir : fs::absolute(run_dir)),
       own_(platform::environment_map()) {
-  common_ = environment(Task{});  // the full way, with an empty id
+  common_ = full_environment(Task{});  // with an empty id
   // The entries are sorted by name; the task's id goes where its name sorts.
   for (const auto& entry : common_) {
     if (entry.compare(0, entry.find('='), kTaskIdVariable) == 0) break;
@@ -28,7 +28,7 @@ LaunchSettings::LaunchSettings(double time_scale, std::vector<fs::path> handler_
 }
 
 std::vector<std::string> LaunchSettings::environment(const Task& task) const {
-  if (task.env.empty() && !common_.empty()) {
+  if (task.env.empty()) {
     std::vector<std::string> entries;
     entries.reserve(common_.size() + 1);
     entries.insert(entries.end(), common_.begin(), common_.begin() + static_cast<std::ptrdiff_t>(task_id_at_));
@@ -36,6 +36,10 @@ std::vector<std::string> LaunchSettings::environment(const Task& task) const {
     entries.insert(entries.end(), common_.begin() + static_cast<std::ptrdiff_t>(task_id_at_), common_.end());
     return entries;
   }
+  return full_environment(task);
+}
+
+std::vector<std::string> LaunchSettings::full_environment(const Task& task) const {
   std::map<std::string, std::string> env = own_;
   for (const auto& [key, value] : task.env) env[key] = value;
   std::string path;
@@ -45,10 +49,6 @@ std::vector<std::string> LaunchSettings::environment(const Task& task) const {
   env[kTaskIdVariable] = task.id;
   env["FLOWBENCH_RUN_DIR"] = run_dir_.string();
   return platform::environment_entries(env);
-}
-
-std::vector<std::string> task_environment(const Task& task, const LaunchSettings& settings) {
-  return settings.environment(task);
 }
 
 Launch task_launch(std::size_t index, const Task& task, const LaunchSettings& settings,

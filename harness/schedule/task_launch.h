@@ -27,6 +27,9 @@ class LaunchSettings {
   std::vector<std::string> environment(const Task& task) const;
 
  private:
+  // The environment built from flowbench's own, entry by entry.
+  std::vector<std::string> full_environment(const Task& task) const;
+
   double time_scale_;
   std::vector<std::filesystem::path> handler_dirs_;
   std::filesystem::path run_dir_;  // absolute
@@ -35,9 +38,6 @@ class LaunchSettings {
   std::vector<std::string> common_;
   std::size_t task_id_at_ = 0;
 };
-
-// The same as settings.environment(task).
-std::vector<std::string> task_environment(const Task& task, const LaunchSettings& settings);
 
 // Everything but Launch::after; `log` is where its output goes.
 Launch task_launch(std::size_t index, const Task& task, const LaunchSettings& settings,
