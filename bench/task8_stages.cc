@@ -3,6 +3,12 @@
 //   BM_Task8/<stage>       each stage in-process: parse, template, compile, checks, write
 //   BM_Task8Variant/<v>    the whole handler: cold, cached (warm template cache),
 //                          jobs2, incremental (the change-set over a previous build)
+//   BM_Task8Sample/<stage> every stage on a fixed sample of the work, for counting
+//                          instructions (flowbench ab with "measure": "instructions"): parse,
+//                          template and write whole (they run in process and are cheap),
+//                          compile and checks on the first message, service and state machine
+//                          unit by name (3 of the library's units). A change confined to
+//                          units outside the sample cannot show in those two counts.
 // The library is FLOWBENCH_K1N if set, else the folder of FLOWBENCH_SPEC, else fixtures/k1n
 // of the source tree. Real (wall)
 // time: compiling runs in child processes.
@@ -10,6 +16,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -100,7 +107,25 @@ struct Rendered {
   fs::path staging;
 };
 
-Rendered rendered() {
+Rendered render_library();
+
+// The library parsed, rendered and staged: once a process, so that what a benchmark does
+// before its loop is not redone each repetition (and not counted again when instructions are
+// counted as the difference between one and two repetitions).
+const Rendered& rendered() {
+  static const Rendered r = render_library();
+  return r;
+}
+
+// The rendered library with `units` compiled (their records filled), for the stages after compile.
+Rendered compiled(std::vector<cg::Unit> units) {
+  Rendered r = rendered();
+  r.units = std::move(units);
+  (void)cg::compile_units(r.units, r.files, r.staging, cg::CompileOptions{}, nullptr);
+  return r;
+}
+
+Rendered render_library() {
   Rendered r;
   r.patterns = cg::parse_patterns(workspace().root() / "patterns").value();
   auto templates = cg::load_templates(workspace().root() / "templates").value();
@@ -125,9 +150,63 @@ void BM_Task8_compile(benchmark::State& state) {
   }
 }
 
+// The sample: the first unit of each kind (message/, service/, state_machine/) by the path
+// of its source, compiled once in the set-up where a stage needs compile records.
+std::vector<cg::Unit> sample_units(const Rendered& r) {
+  std::map<std::string, const cg::Unit*> first;
+  for (const auto& unit : r.units) {
+    const std::string& path = r.files[unit.file].path;
+    const std::string kind = path.substr(0, path.find('/'));
+    auto [it, inserted] = first.try_emplace(kind, &unit);
+    if (!inserted && path < r.files[it->second->file].path) it->second = &unit;
+  }
+  std::vector<cg::Unit> out;
+  for (const auto& [kind, unit] : first) out.push_back(*unit);
+  return out;
+}
+
+void BM_Task8Sample_compile(benchmark::State& state) {
+  const Rendered& r = rendered();
+  const std::vector<cg::Unit> sample = sample_units(r);
+  for (auto _ : state) {
+    auto units = sample;
+    auto status = cg::compile_units(units, r.files, r.staging, cg::CompileOptions{}, nullptr);
+    if (!status) state.SkipWithError(status.error().message.c_str());
+  }
+}
+
+// The checks of the sample's units.
+void BM_Task8Sample_checks(benchmark::State& state) {
+  static const Rendered r = compiled(sample_units(rendered()));
+  for (auto _ : state) {
+    std::size_t cases = 0;
+    for (const auto& unit : r.units) cases += cg::unit_checks(unit, r.files, r.patterns).size();
+    benchmark::DoNotOptimize(cases);
+  }
+}
+
+// The whole tree written, with the sample's checks as its report.
+void BM_Task8Sample_write(benchmark::State& state) {
+  static const Rendered r = compiled(sample_units(rendered()));
+  std::vector<cg::CheckCase> cases;
+  for (const auto& unit : r.units) {
+    auto checks = cg::unit_checks(unit, r.files, r.patterns);
+    cases.insert(cases.end(), checks.begin(), checks.end());
+  }
+  const std::string junit = cg::junit_xml(cases);
+  const fs::path out = workspace().root() / "write-sample-out";
+  cg::Manifest manifest;
+  for (auto _ : state) {
+    state.PauseTiming();
+    fs::remove_all(out);
+    state.ResumeTiming();
+    auto written = cg::write_tree(out, r.files, nullptr, manifest, junit);
+    if (!written) state.SkipWithError(written.error().message.c_str());
+  }
+}
+
 void BM_Task8_checks(benchmark::State& state) {
-  Rendered r = rendered();
-  (void)cg::compile_units(r.units, r.files, r.staging, cg::CompileOptions{}, nullptr);
+  static const Rendered r = compiled(rendered().units);
   for (auto _ : state) {
     std::size_t cases = 0;
     for (const auto& unit : r.units) cases += cg::unit_checks(unit, r.files, r.patterns).size();
@@ -136,8 +215,7 @@ void BM_Task8_checks(benchmark::State& state) {
 }
 
 void BM_Task8_write(benchmark::State& state) {
-  Rendered r = rendered();
-  (void)cg::compile_units(r.units, r.files, r.staging, cg::CompileOptions{}, nullptr);
+  static const Rendered r = compiled(rendered().units);
   cg::Manifest manifest;
   std::vector<cg::CheckCase> cases;
   for (const auto& unit : r.units) {
@@ -206,6 +284,11 @@ BENCHMARK(BM_Task8_template)->Name("BM_Task8/template")->Apply(configure);
 BENCHMARK(BM_Task8_compile)->Name("BM_Task8/compile")->Apply(configure)->Iterations(1);
 BENCHMARK(BM_Task8_checks)->Name("BM_Task8/checks")->Apply(configure);
 BENCHMARK(BM_Task8_write)->Name("BM_Task8/write")->Apply(configure)->Iterations(5);
+BENCHMARK(BM_Task8_parse)->Name("BM_Task8Sample/parse")->Apply(configure)->Iterations(1);
+BENCHMARK(BM_Task8_template)->Name("BM_Task8Sample/template")->Apply(configure)->Iterations(1);
+BENCHMARK(BM_Task8Sample_compile)->Name("BM_Task8Sample/compile")->Apply(configure)->Iterations(1);
+BENCHMARK(BM_Task8Sample_checks)->Name("BM_Task8Sample/checks")->Apply(configure)->Iterations(1);
+BENCHMARK(BM_Task8Sample_write)->Name("BM_Task8Sample/write")->Apply(configure)->Iterations(1);
 BENCHMARK(BM_Task8Variant_cold)->Name("BM_Task8Variant/cold")->Apply(configure)->Iterations(1);
 BENCHMARK(BM_Task8Variant_cached)->Name("BM_Task8Variant/cached")->Apply(configure)->Iterations(1);
 BENCHMARK(BM_Task8Variant_jobs2)->Name("BM_Task8Variant/jobs2")->Apply(configure)->Iterations(1);

@@ -8,7 +8,8 @@
 //                           a previous build, so Task 8 works incrementally
 //   BM_Workflow/instances3  three copies of the optimized variant at once
 //   BM_Task8/<stage>, BM_Task8Variant/<v>  from task8_stages.cc
-// Manual time = the harness's measured wall time; counters: task_<id>_s per task, total_s,
+// Manual time = the harness's measured wall time; counters: task_<id>_s and task_<id>_cpu_s
+// (its process tree's CPU time) per task, total_s,
 // quality (pass rate), success, instances_ok, op:<id>/<op> per sub-operation (BM_Workflow and
 // BM_Task), cpu_s and max_rss_kb (BM_Task).
 // Environment: FLOWBENCH_SPEC (default fixtures/k1n/workflow.json), FLOWBENCH_TIME_SCALE
@@ -92,6 +93,7 @@ bool run_and_report(benchmark::State& state, const RunRequest& request) {
     if (!task.profile) continue;
     total += task.profile->duration_ms / 1000;
     state.counters["task_" + task.id + "_s"] = task.profile->duration_ms / 1000;
+    state.counters["task_" + task.id + "_cpu_s"] = (task.profile->cpu_user_ms + task.profile->cpu_sys_ms) / 1000;
     for (const auto& op : task.profile->ops) state.counters["op:" + task.id + "/" + op.name] = op.duration_ms / 1000;
     passed += task.profile->quality_passed.value_or(0);
     failed += task.profile->quality_failed.value_or(0);

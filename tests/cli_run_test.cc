@@ -59,20 +59,23 @@ TEST_F(CliRunTest, SequentialReferenceWorkflowWritesTheModelledProfiles) {
   const json spec = read_json(source_path("fixtures/k1n/workflow.json"));
   const auto profiles = profiles_by_id(run_dir("seq"));
   ASSERT_EQ(profiles.size(), 22u);
-  double total_ms = 0;
+  double modelled_ms = 0, synth_ms = 0;
   for (const json& task : spec["tasks"]) {
     const json& p = profiles.at(task["id"].get<int>());
     EXPECT_EQ(p["status"], "ok");
     EXPECT_EQ(p["exit_code"], 0);
-    // synth waits out its modelled time: never shorter than the model at this scale.
-    // (Task 8 is the real codegen handler: its time is what the work takes.)
+    // synth waits out its modelled time: never shorter than the model at this scale. (Task 8
+    // is the real codegen handler: its time is what the work takes, on a loaded machine or
+    // under the sanitizers many times its model, so it is left out of the bounds.)
     if (task["id"] != 8) {
       EXPECT_GE(p["duration_ms"].get<double>(), task["expected_s"].get<double>()) << p.dump();
+      modelled_ms += task["expected_s"].get<double>();
+      synth_ms += p["duration_ms"].get<double>();
     }
-    total_ms += p["duration_ms"].get<double>();
   }
-  EXPECT_GE(total_ms, 115 * 60.0);
-  EXPECT_LT(total_ms, 2 * 130 * 60.0) << "durations far above the model: a scaling bug";
+  // A scaling bug (seconds taken for milliseconds, a scale applied twice) is a factor of 1000
+  // or at least 2; a busy machine stretches only the tasks' CPU parts (5-20% of each).
+  EXPECT_LT(synth_ms, 3 * modelled_ms) << "durations far above the model: a scaling bug";
   // Sequential: no two tasks overlap, and the spec's order is kept.
   for (int id = 2; id <= 22; ++id) {
     EXPECT_GE(profiles.at(id)["start_time"].get<std::string>(),
@@ -121,7 +124,8 @@ TEST_F(CliRunTest, ParallelOverlapsTasksThreeToFiveAndRespectsEveryDependency) {
     }
   }
   const json run = read_json(run_dir("par") / "run.json");
-  EXPECT_LT(run["totals"]["makespan_ms"].get<double>(), 0.85 * run["totals"]["sum_duration_ms"].get<double>());
+  // Tasks that overlap make the makespan shorter than their sum, however slow the machine.
+  EXPECT_LT(run["totals"]["makespan_ms"].get<double>(), run["totals"]["sum_duration_ms"].get<double>());
   EXPECT_EQ(run["context"]["jobs"], 4);
 }
 

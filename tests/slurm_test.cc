@@ -123,14 +123,16 @@ TEST_F(SlurmTest, ReferenceWorkflowRunsAsJobsInDependencyOrder) {
   }
   EXPECT_GE(overlapping, 1);
 
-  // Slurm's own whole-second record agrees with the jobs' clocks.
+  // Slurm's own whole-second record agrees with the jobs' clocks: to the second, plus what a
+  // loaded machine (the sanitizer stage) puts between Slurm starting a job and the job's first
+  // instruction. A unit or time-zone error is off by hours or a factor of 1000.
   const json table = read_json(run_dir("ref") / "jobs" / "slurm-jobs.json");
   ASSERT_EQ(table["jobs"].size(), 22u);
   for (const json& row : table["jobs"]) {
     ASSERT_TRUE(row["slurm"].is_object()) << row.dump();
     EXPECT_EQ(row["slurm"]["state"], "COMPLETED") << row.dump();
-    EXPECT_GT(row["start_gap_s"].get<double>(), -1.5) << row.dump();
-    EXPECT_LT(row["start_gap_s"].get<double>(), 1.5) << row.dump();
+    EXPECT_GT(row["start_gap_s"].get<double>(), -10) << row.dump();
+    EXPECT_LT(row["start_gap_s"].get<double>(), 10) << row.dump();
   }
 }
 
@@ -141,15 +143,16 @@ TEST_F(SlurmTest, SameAnalysisAndGateVerdictsAsALocalRun) {
                              "-j", "2", "--out", "runs", "--run-id", executor, "-q"});
     ASSERT_EQ(result.exit_code, 0) << executor << ": " << result.err;
   }
-  // Task 8 under 60 model-minutes (far from its 11-14, so a sanitizer build or a loaded machine
-  // cannot tip it) and quality >= 95% are met, a 60-minute makespan is not:
-  // the same three verdicts either way.
+  // Bounds no machine's speed can tip: Task 8 under 1,000 model-hours (it takes 0.6-3 s,
+  // 10-60 model-minutes, here and under the sanitizers; a fixed 60-minute bound once failed
+  // under AddressSanitizer), quality >= 95% (a count of checks), and a makespan under one
+  // model-second (1 ms), which no run of 22 tasks meets: the same three verdicts either way.
   testing::write_text(dir_.path() / "budgets.json", R"({
     "schema": "flowbench.budgets/1", "name": "slurm-vs-local", "time_scale": 0.001,
     "targets": [
-      {"name": "task8", "variant": "run", "metric": "task:8", "max_s": 3600},
+      {"name": "task8", "variant": "run", "metric": "task:8", "max_s": 3600000},
       {"name": "quality", "variant": "run", "metric": "quality", "min": 0.95},
-      {"name": "makespan-60-min", "variant": "run", "metric": "makespan", "max_s": 3600}]})");
+      {"name": "makespan-1-s", "variant": "run", "metric": "makespan", "max_s": 1}]})");
   std::map<std::string, json> verdicts, summaries;
   for (const char* executor : {"local", "slurm"}) {
     const std::string out = std::string(executor) + "-verdicts.json";

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 namespace flowbench {
 namespace {
 
@@ -77,6 +79,30 @@ TEST(StatsTest, MannWhitneyOneSided) {
   EXPECT_NEAR(mann_whitney_min_p(5, 5), 1.0 / 252, 1e-15);
   EXPECT_NEAR(mann_whitney_min_p(6, 6), 1.0 / 924, 1e-15);
   EXPECT_EQ(mann_whitney_greater({}, {1}), 1);
+}
+
+// Above 20 a side the test is the normal approximation, whose floor is far above the exact
+// 1/C(m+n, m): 25 against 5 reach p = 2.8e-4 at best, not 7e-6.
+TEST(StatsTest, SmallestPIsTheFloorOfTheTestThatRuns) {
+  std::vector<double> base, now;
+  for (int i = 0; i < 25; ++i) base.push_back(i);
+  for (int i = 0; i < 5; ++i) now.push_back(100 + i);
+  EXPECT_NEAR(mann_whitney_min_p(25, 5), mann_whitney_greater(now, base), 1e-15);
+  EXPECT_NEAR(mann_whitney_min_p(25, 5), 2.8e-4, 0.1e-4);
+  EXPECT_GT(mann_whitney_min_p(25, 5), 1e-4);
+}
+
+// 2^-n underflowed to 0 from n = 1075 and the search for the interval never ended.
+TEST(StatsTest, MedianIntervalOfManySamplesEnds) {
+  for (int n : {1074, 1075, 1100, 2500, 100000}) {
+    std::vector<double> samples;
+    for (int i = 0; i < n; ++i) samples.push_back(i);
+    auto ci = median_ci95(samples);
+    ASSERT_TRUE(ci.has_value()) << n;
+    // The order statistics n/2 -+ 0.98 sqrt(n), to within one.
+    EXPECT_NEAR(ci->low, n / 2.0 - 0.98 * std::sqrt(n), 2.5) << n;
+    EXPECT_NEAR(ci->high, n / 2.0 + 0.98 * std::sqrt(n), 2.5) << n;
+  }
 }
 
 // Pairwise ratios of {1..5} with 1.5x{1..5}: the median ratio is 1.5; Bauer's interval for

@@ -7,6 +7,8 @@
 #include <numeric>
 #include <utility>
 
+#include <boost/math/distributions/normal.hpp>
+
 namespace flowbench {
 
 double median(std::vector<double> samples) {
@@ -28,12 +30,13 @@ double mad(const std::vector<double>& samples) {
 }
 
 namespace {
-// P(X <= k) for X ~ Binomial(n, 1/2).
+// P(X <= k) for X ~ Binomial(n, 1/2), summed in log space: 2^-n underflows to 0 from n = 1075,
+// and a sum of zeros never passes 2.5%.
 double binomial_cdf_half(int n, int k) {
-  double total = 0, term = std::pow(0.5, n);  // C(n,0) / 2^n
+  const double log_half_n = n * std::log(0.5);
+  double total = 0;
   for (int i = 0; i <= k; ++i) {
-    total += term;
-    term = term * (n - i) / (i + 1);
+    total += std::exp(std::lgamma(n + 1.0) - std::lgamma(i + 1.0) - std::lgamma(n - i + 1.0) + log_half_n);
   }
   return total;
 }
@@ -43,9 +46,14 @@ std::optional<Interval> median_ci95(std::vector<double> samples) {
   const int n = static_cast<int>(samples.size());
   if (n < 6) return std::nullopt;
   std::sort(samples.begin(), samples.end());
-  // The largest k with P(X < k) <= 2.5%: [x_(k), x_(n-k+1)] (1-based) covers >= 95%.
+  // The largest k with P(X < k) <= 2.5%: [x_(k), x_(n-k+1)] (1-based) covers >= 95%. Above
+  // a few thousand samples the normal approximation gives k to within one order statistic.
   int k = 0;
-  while (binomial_cdf_half(n, k) <= 0.025) ++k;
+  if (n > 2000) {
+    k = static_cast<int>(std::floor(n / 2.0 - 1.959963984540054 * std::sqrt(n) / 2.0));
+  } else {
+    while (k <= n / 2 && binomial_cdf_half(n, k) <= 0.025) ++k;
+  }
   if (k == 0) return std::nullopt;
   return Interval{samples[k - 1], samples[n - k]};
 }
@@ -95,6 +103,8 @@ const std::vector<double>& u_cdf(int m, int n) {
 }
 
 double normal_sf(double z) { return 0.5 * std::erfc(z / std::sqrt(2.0)); }
+
+double normal_quantile(double q) { return boost::math::quantile(boost::math::normal(), q); }
 
 struct RankSum {
   double u = 0;         // U of the first sample: pairs (x in a, y in b) with x > y, ties half
@@ -171,12 +181,20 @@ double mann_whitney_greater(const std::vector<double>& a, const std::vector<doub
 }
 
 double mann_whitney_min_p(std::size_t m, std::size_t n) {
-  double ways = 1;  // C(m+n, m), built as a product to stay exact for small sizes
-  for (std::size_t i = 1; i <= m; ++i) ways = ways * static_cast<double>(n + i) / static_cast<double>(i);
-  return 1 / ways;
+  if (m == 0 || n == 0) return 1;
+  if (exact_sizes(m, n)) {
+    double ways = 1;  // C(m+n, m), built as a product to stay exact for small sizes
+    for (std::size_t i = 1; i <= m; ++i) ways = ways * static_cast<double>(n + i) / static_cast<double>(i);
+    return 1 / ways;
+  }
+  // The normal approximation at complete separation (U = m n, no ties), continuity corrected:
+  // what mann_whitney_greater returns for the most extreme samples of these sizes.
+  const double sd = u_sd(static_cast<double>(m), static_cast<double>(n), 0);
+  return std::min(1.0, normal_sf((m * n / 2.0 - 0.5) / sd));
 }
 
-std::optional<RatioEstimate> hodges_lehmann_ratio(const std::vector<double>& base, const std::vector<double>& now) {
+std::optional<RatioEstimate> hodges_lehmann_ratio(const std::vector<double>& base, const std::vector<double>& now,
+                                                 double tail) {
   const std::size_t m = base.size(), n = now.size();
   if (m == 0 || n == 0) return std::nullopt;
   const bool positive = std::all_of(base.begin(), base.end(), [](double x) { return x > 0; }) &&
@@ -189,18 +207,18 @@ std::optional<RatioEstimate> hodges_lehmann_ratio(const std::vector<double>& bas
     for (double x : base) differences.push_back(positive ? std::log(y) - std::log(x) : y - x);
   }
   std::sort(differences.begin(), differences.end());
-  // Bauer (1972): with C the largest count such that P(U < C) <= 2.5% under the null, the
+  // Bauer (1972): with C the largest count such that P(U < C) <= tail under the null, the
   // interval is [d_(C), d_(N+1-C)] (1-based order statistics of the N = m*n differences)
-  // and covers 1 - 2 P(U < C) >= 95%. With tiny samples no C reaches 95%: the whole range
-  // of differences is the interval and its coverage is what it is (1 - 2 P(U = 0)).
+  // and covers 1 - 2 P(U < C) >= 1 - 2 tail. With tiny samples no C reaches it: the whole
+  // range of differences is the interval and its coverage is what it is (1 - 2 P(U = 0)).
   std::size_t c = 0;
-  double coverage = 0.95;
+  double coverage = 1 - 2 * tail;
   if (exact_sizes(m, n)) {
     const auto& cdf = u_cdf(static_cast<int>(m), static_cast<int>(n));
-    while (c < cdf.size() && cdf[c] <= 0.025) ++c;  // now P(U <= c-1) <= 2.5% < P(U <= c)
+    while (c < cdf.size() && cdf[c] <= tail) ++c;  // now P(U <= c-1) <= tail < P(U <= c)
     coverage = 1 - 2 * cdf[c == 0 ? 0 : c - 1];
   } else {
-    const double raw = m * n / 2.0 - 1.959963984540054 * std::sqrt(m * n * (m + n + 1) / 12.0);
+    const double raw = m * n / 2.0 - normal_quantile(1 - tail) * std::sqrt(m * n * (m + n + 1) / 12.0);
     c = raw < 1 ? 0 : static_cast<std::size_t>(std::floor(raw));
   }
   const std::size_t lower = c == 0 ? 0 : c - 1, upper = differences.size() - 1 - lower;

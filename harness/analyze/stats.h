@@ -35,8 +35,9 @@ MannWhitney mann_whitney_u(const std::vector<double>& a, const std::vector<doubl
 // correction). 1 when either sample is empty.
 double mann_whitney_greater(const std::vector<double>& a, const std::vector<double>& b);
 
-// The smallest one-sided p-value a Mann-Whitney test of m against n samples can give
-// (complete separation, no ties): 1 / C(m+n, m).
+// The smallest one-sided p-value mann_whitney_greater can give for m against n samples
+// (complete separation, no ties): 1 / C(m+n, m) where the test is exact (both sides at most
+// 20), else what the normal approximation gives at complete separation.
 double mann_whitney_min_p(std::size_t m, std::size_t n);
 
 // The Hodges-Lehmann estimate of how `now` relates to `base` as a ratio (the median of the
@@ -48,9 +49,10 @@ double mann_whitney_min_p(std::size_t m, std::size_t n);
 struct RatioEstimate {
   double ratio;      // now / base
   double low, high;  // the interval of the ratio
-  double coverage;   // what the interval reaches (>= 0.95 when attainable; less with tiny samples)
+  double coverage;   // what the interval reaches (>= 1 - 2 tail when attainable; less with tiny samples)
 };
-std::optional<RatioEstimate> hodges_lehmann_ratio(const std::vector<double>& base, const std::vector<double>& now);
+std::optional<RatioEstimate> hodges_lehmann_ratio(const std::vector<double>& base, const std::vector<double>& now,
+                                                 double tail = 0.025);
 
 // Multiple-comparison adjustments of a family of p-values, returned in input order.
 // Holm (1979) step-down: controls the family-wise error rate (any false alarm).

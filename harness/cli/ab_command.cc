@@ -1,11 +1,17 @@
-// `flowbench ab`: a baseline and a candidate measured interleaved in one job, the candidate
-// gated against the baseline with a budgets file.
+// `flowbench ab`: a baseline and a candidate measured in rounds in one job, the candidate
+// gated against the baseline with a budgets file, round by round; by default until every
+// regression target is decided.
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
 #include "ab/arms.h"
+#include "ab/instructions.h"
 #include "cli/cli_common.h"
 #include "cli/gate_common.h"
+#include "gate/sequential.h"
+#include "gate/verdict_text.h"
+#include "util/name_glob.h"
 #include "util/time_format.h"
 
 namespace flowbench::cli {
@@ -21,7 +27,12 @@ struct AbCommand {
   std::string filter;
   fs::path budgets, noise;
   std::vector<std::string> targets;
-  std::size_t reps = 10;
+  std::string reps;  // a number, or "auto"
+  std::size_t max_reps = 0;
+  std::string max_time;
+  std::size_t look_every = 0;
+  bool duet = false, in_turn = false;
+  std::string counter = "auto";
   std::string order = "random";
   std::uint64_t seed = 1;
   std::size_t confirm = 0;
@@ -32,6 +43,64 @@ struct AbCommand {
   fs::path out;
   fs::path junit, json;
 };
+
+// How many rounds, and how they are looked at.
+struct Design {
+  bool sequential = true;
+  std::size_t fixed_rounds = 0;   // !sequential
+  StoppingRule rule;              // sequential
+  double max_seconds = 0;         // sequential: 0 = no time limit
+};
+
+Expected<Design> design_from(AbCommand c, const Budgets& budgets) {
+  Design d;
+  // What the command line leaves open, the budgets' "ab" defaults say.
+  if (c.reps.empty() || c.reps == "auto") {
+    if (c.max_reps == 0) c.max_reps = budgets.ab.max_reps;
+    if (c.max_time.empty()) c.max_time = budgets.ab.max_time;
+  }
+  if (c.look_every == 0) c.look_every = budgets.ab.look_every > 0 ? budgets.ab.look_every : 5;
+  std::size_t min_reps = 2;
+  for (const auto& t : budgets.targets) {
+    if (t.regression) min_reps = std::max(min_reps, t.regression->min_reps);
+  }
+  if (!c.reps.empty() && c.reps != "auto") {
+    std::size_t n = 0;
+    try {
+      std::size_t used = 0;
+      n = std::stoul(c.reps, &used);
+      if (used != c.reps.size()) n = 0;
+    } catch (const std::exception&) {
+      n = 0;
+    }
+    if (n < 1 || n > 1000) return Error{"--reps " + c.reps + ": give a number of rounds (1-1000) or auto; fix: e.g. --reps 10"};
+    if (c.max_reps || !c.max_time.empty()) {
+      return Error{"--max-reps and --max-time limit --reps auto; fix: drop them, or use --reps auto"};
+    }
+    d.sequential = false;
+    d.fixed_rounds = n;
+    return d;
+  }
+  if (c.confirm > 0) {
+    return Error{"--confirm re-measures after a fixed number of rounds; --reps auto already decides each target "
+                 "with its false-alarm rate held over every look; fix: drop --confirm, or give --reps N"};
+  }
+  if (c.reps == "auto" && c.max_reps == 0 && c.max_time.empty()) {
+    return Error{"--reps auto measures until every target is decided and needs a limit; fix: add --max-reps N "
+                 "and/or --max-time 10m (or an \"ab\" limit in the budgets)"};
+  }
+  if (!c.max_time.empty()) {
+    auto seconds = parse_duration(c.max_time);
+    if (!seconds || *seconds <= 0) {
+      return Error{"--max-time " + c.max_time + ": not a duration; fix: e.g. --max-time 600 (seconds), 10m or 1h"};
+    }
+    d.max_seconds = *seconds;
+  }
+  d.rule.max_rounds = c.max_reps > 0 ? c.max_reps : (c.max_time.empty() ? 30 : 1000);
+  d.rule.first_look = std::min(std::max<std::size_t>(min_reps, 2), d.rule.max_rounds);
+  d.rule.look_every = std::max<std::size_t>(c.look_every, 1);
+  return d;
+}
 
 // The plan from the options, or an error message.
 Expected<AbPlan> plan_from(const AbCommand& c, const Budgets& budgets) {
@@ -63,15 +132,45 @@ Expected<AbPlan> plan_from(const AbCommand& c, const Budgets& budgets) {
     if (!c.a_handlers.empty()) plan.a.handler_dirs.insert(plan.a.handler_dirs.begin(), fs::absolute(c.a_handlers));
     if (!c.b_handlers.empty()) plan.b.handler_dirs.insert(plan.b.handler_dirs.begin(), fs::absolute(c.b_handlers));
   }
-  plan.rounds = c.reps;
   plan.order = c.order == "alternate" ? RoundOrder::kAlternate : RoundOrder::kRandom;
   plan.seed = c.seed;
   plan.mode = c.mode == "parallel" ? RunMode::kParallel : RunMode::kSequential;
   plan.jobs = c.jobs;
   plan.time_scale = c.time_scale > 0 ? c.time_scale : budgets.time_scale.value_or(1.0);
   plan.variant = c.variant;
+  if (c.duet && c.in_turn) return Error{"--duet and --in-turn contradict each other; fix: give one"};
+  plan.duet = c.duet || (budgets.ab.duet && !c.in_turn);
   plan.out = c.out.empty() ? fs::path(".flowbench/ab") / compact_stamp(std::chrono::system_clock::now()) : c.out;
   return plan;
+}
+
+// The benchmarks an instruction target asks for, as the binary lists them; the counter.
+Status plan_counts(AbPlan& plan, const AbCommand& c, const Budgets& budgets) {
+  std::vector<std::string> globs;
+  for (const auto& t : budgets.targets) {
+    if (t.measure == Measure::kInstructions) globs.push_back(t.benchmark);
+  }
+  if (globs.empty()) return ok_status();
+  if (plan.a.bench.empty()) {
+    return Error{budgets.file.string() + ": a target measures instructions, which ab counts for benchmark binaries "
+                 "only; fix: give --a-bench and --b-bench, or judge the spec's wall or CPU time"};
+  }
+  auto counter = platform::choose_counter(c.counter);
+  if (!counter) return counter.error();
+  plan.counter = *counter;
+  auto names = list_benchmarks(plan.a.bench, plan.filter, {}, plan.out / "a" / "list");
+  if (!names) return names.error();
+  for (const auto& name : *names) {
+    const std::string base = benchmark_base_name(name);
+    if (std::any_of(globs.begin(), globs.end(), [&](const std::string& g) { return name_glob_match(g, base); })) {
+      plan.count_benchmarks.push_back(name);
+    }
+  }
+  if (plan.count_benchmarks.empty()) {
+    return Error{"no benchmark of " + plan.a.bench.string() + " (with --filter " + plan.filter +
+                 ") matches the instruction targets; fix: check the targets' benchmark globs"};
+  }
+  return ok_status();
 }
 
 // Every regression check compares against arm a.
@@ -82,60 +181,165 @@ Baselines arm_a_baseline(Budgets& budgets, const ArmData& data, const fs::path& 
   return {{key.string(), data.a}};
 }
 
+std::string look_summary(const std::vector<Verdict>& verdicts, const Decisions& decisions) {
+  std::size_t regressions = 0, regressed = 0, open = 0;
+  std::string open_names;
+  for (const auto& v : verdicts) {
+    if (!v.regression) continue;
+    ++regressions;
+    if (v.regressed) ++regressed;
+    if (!is_decided(v)) {
+      if (++open <= 3) open_names += (open_names.empty() ? "" : ", ") + v.target;
+    }
+  }
+  return std::to_string(decisions.decided()) + " of " + std::to_string(regressions) + " decided (" +
+         std::to_string(regressed) + " regressed)" + (open ? "; open: " + open_names + (open > 3 ? ", ..." : "") : "");
+}
+
+struct Measured {
+  ArmData data;
+  std::vector<Verdict> verdicts;
+  std::size_t rounds = 0;
+  int exit = 0;  // non-zero: stop with it
+};
+
+// Fixed design: the rounds, one look spending everything, an optional confirmation.
+Measured measure_fixed(const AbCommand& command, const AbPlan& plan, const Design& design, GateInputs& inputs,
+                       const NoiseFile* noise) {
+  Measured m;
+  auto data = measure_arms(plan, 0, design.fixed_rounds, std::cerr);
+  if (!data) {
+    std::cerr << "flowbench ab: " << data.error().message << "\n";
+    m.exit = kExitBadInput;
+    return m;
+  }
+  m.data = std::move(*data);
+  m.rounds = design.fixed_rounds;
+  if (m.data.interrupted_signal) return m;
+  auto verdicts = evaluate_budgets(inputs.budgets, m.data.b, arm_a_baseline(inputs.budgets, m.data, plan.out / "a"), noise);
+  if (!verdicts) {
+    std::cerr << "flowbench ab: " << verdicts.error().message << "\n";
+    m.exit = kExitBadInput;
+    return m;
+  }
+  m.verdicts = std::move(*verdicts);
+  const bool flagged = std::any_of(m.verdicts.begin(), m.verdicts.end(), [](const Verdict& v) { return v.regressed; });
+  if (command.confirm == 0 || !flagged) return m;
+  std::cerr << "flowbench ab: confirming flagged targets with " << command.confirm << " more rounds\n";
+  AbPlan again = plan;
+  again.out = plan.out / "confirm";
+  auto fresh = measure_arms(again, design.fixed_rounds, command.confirm, std::cerr);
+  if (!fresh) {
+    std::cerr << "flowbench ab: " << fresh.error().message << "\n";
+    m.exit = kExitBadInput;
+    return m;
+  }
+  if (fresh->interrupted_signal) {
+    m.data.interrupted_signal = fresh->interrupted_signal;
+    return m;
+  }
+  const Baselines fresh_baselines = arm_a_baseline(inputs.budgets, *fresh, again.out / "a");
+  auto confirmed = confirm_regressions(m.verdicts, inputs.budgets, fresh->b, fresh_baselines, noise);
+  if (!confirmed) {
+    std::cerr << "flowbench ab: " << confirmed.error().message << "\n";
+    m.exit = kExitBadInput;
+    return m;
+  }
+  m.verdicts = std::move(*confirmed);
+  return m;
+}
+
+// Sequential design: blocks of rounds, a look after each, until all is decided or the
+// budget is spent.
+Measured measure_until_decided(const AbPlan& plan, const Design& design, GateInputs& inputs, const NoiseFile* noise) {
+  Measured m;
+  Decisions decisions;
+  double spent = 0;
+  std::size_t rounds = 0;
+  std::vector<Verdict> last;
+  while (true) {
+    const std::size_t target = rounds == 0 ? design.rule.first_look : rounds + design.rule.look_every;
+    const std::size_t block = std::min(target, design.rule.max_rounds) - rounds;
+    auto more = measure_arms(plan, rounds, block, std::cerr, rounds == 0 ? nullptr : &m.data);
+    if (!more) {
+      std::cerr << "flowbench ab: " << more.error().message << "\n";
+      m.exit = kExitBadInput;
+      return m;
+    }
+    if (rounds == 0) m.data = std::move(*more);
+    else if (auto appended = append_rounds(m.data, *more); !appended) {
+      std::cerr << "flowbench ab: " << appended.error().message << "\n";
+      m.exit = kExitBadInput;
+      return m;
+    }
+    const std::size_t before = rounds;
+    rounds += block;
+    m.rounds = rounds;
+    if (m.data.interrupted_signal) return m;
+    // Would another block fit the budget? If not, this look is the last and spends all.
+    const double per_round = m.data.seconds / static_cast<double>(rounds);
+    const std::size_t next = std::min(rounds + design.rule.look_every, design.rule.max_rounds);
+    const bool out_of_time = design.max_seconds > 0 && m.data.seconds + per_round * (next - rounds) > design.max_seconds;
+    bool last = rounds >= design.rule.max_rounds || out_of_time;
+    const Look look = look_spending(before, rounds, design.rule.max_rounds, last, spent);
+    spent += look.alpha_share;
+    auto verdicts = evaluate_budgets(inputs.budgets, m.data.b, arm_a_baseline(inputs.budgets, m.data, plan.out / "a"),
+                                     noise, look);
+    if (!verdicts) {
+      std::cerr << "flowbench ab: " << verdicts.error().message << "\n";
+      m.exit = kExitBadInput;
+      return m;
+    }
+    decisions.take(*verdicts, rounds);
+    last = last || decisions.all_decided(*verdicts);
+    std::cerr << "look after " << rounds << " rounds (alpha share " << format_number("%.3g", look.alpha_share)
+              << "): " << look_summary(*verdicts, decisions) << "\n";
+    if (last) {
+      m.verdicts = decisions.final_verdicts(std::move(*verdicts));
+      return m;
+    }
+  }
+}
+
 int do_ab(const AbCommand& command) {
   auto inputs = load_gate_inputs(command.budgets, command.targets, command.noise, "ab");
   if (!inputs) return kExitBadInput;
+  auto fail = [](const std::string& message) {
+    std::cerr << "flowbench ab: " << message << "\n";
+    return kExitBadInput;
+  };
+  auto design = design_from(command, inputs->budgets);
+  if (!design) return fail(design.error().message);
   auto plan = plan_from(command, inputs->budgets);
-  if (!plan) {
-    std::cerr << "flowbench ab: " << plan.error().message << "\n";
-    return kExitBadInput;
-  }
-  if (auto checked = check_plan(*plan); !checked) {
-    std::cerr << "flowbench ab: " << checked.error().message << "\n";
-    return kExitBadInput;
-  }
-  std::cerr << "flowbench ab: " << plan->rounds << " rounds, " << (plan->order == RoundOrder::kRandom ? "random" : "alternating")
-            << " order, into " << plan->out.string() << "\n";
-  auto data = measure_arms(*plan, 0, plan->rounds, std::cerr);
-  if (!data) {
-    std::cerr << "flowbench ab: " << data.error().message << "\n";
-    return kExitBadInput;
-  }
-  if (data->interrupted_signal) {
-    std::cerr << "flowbench ab: stopped by signal " << data->interrupted_signal << "; what was measured is in "
-              << plan->out.string() << "\n";
-    return 128 + data->interrupted_signal;
-  }
-  if (!noise_fits(*inputs, data->b, "ab")) return kExitBadInput;
+  if (!plan) return fail(plan.error().message);
+  plan->rounds = design->sequential ? design->rule.max_rounds : design->fixed_rounds;
+  if (auto checked = check_plan(*plan); !checked) return fail(checked.error().message);
+  if (auto counts = plan_counts(*plan, command, inputs->budgets); !counts) return fail(counts.error().message);
+  std::cerr << "flowbench ab: "
+            << (design->sequential ? "rounds until decided (looks after " + std::to_string(design->rule.first_look) +
+                                         ", then every " + std::to_string(design->rule.look_every) + ", at most " +
+                                         std::to_string(design->rule.max_rounds) +
+                                         (design->max_seconds > 0 ? " or " + duration_text(design->max_seconds) : "") + ")"
+                                   : std::to_string(design->fixed_rounds) + " rounds")
+            << ", " << (plan->duet ? "duet (both arms at once, CPUs swapped each round)" : "arms in turn, " +
+                                         std::string(plan->order == RoundOrder::kRandom ? "random" : "alternating") + " order")
+            << (plan->count_benchmarks.empty() ? "" : ", instructions counted by " + std::string(platform::counter_name(plan->counter)))
+            << ", into " << plan->out.string() << "\n";
   const NoiseFile* noise = inputs->noise ? &*inputs->noise : nullptr;
-  const Baselines baselines = arm_a_baseline(inputs->budgets, *data, plan->out / "a");
-  auto verdicts = evaluate_budgets(inputs->budgets, data->b, baselines, noise);
-  if (!verdicts) {
-    std::cerr << "flowbench ab: " << verdicts.error().message << "\n";
-    return kExitBadInput;
+  Measured m = design->sequential ? measure_until_decided(*plan, *design, *inputs, noise)
+                                  : measure_fixed(command, *plan, *design, *inputs, noise);
+  if (m.exit) return m.exit;
+  if (m.data.interrupted_signal) {
+    std::cerr << "flowbench ab: stopped by signal " << m.data.interrupted_signal << "; what was measured is in "
+              << plan->out.string() << "\n";
+    return 128 + m.data.interrupted_signal;
   }
-  const bool flagged = std::any_of(verdicts->begin(), verdicts->end(), [](const Verdict& v) { return v.regressed; });
-  if (command.confirm > 0 && flagged) {
-    std::cerr << "flowbench ab: confirming flagged targets with " << command.confirm << " more rounds\n";
-    AbPlan again = *plan;
-    again.out = plan->out / "confirm";
-    auto fresh = measure_arms(again, plan->rounds, command.confirm, std::cerr);
-    if (!fresh) {
-      std::cerr << "flowbench ab: " << fresh.error().message << "\n";
-      return kExitBadInput;
-    }
-    if (fresh->interrupted_signal) return 128 + fresh->interrupted_signal;
-    const Baselines fresh_baselines = arm_a_baseline(inputs->budgets, *fresh, again.out / "a");
-    auto confirmed = confirm_regressions(*verdicts, inputs->budgets, fresh->b, fresh_baselines, noise);
-    if (!confirmed) {
-      std::cerr << "flowbench ab: " << confirmed.error().message << "\n";
-      return kExitBadInput;
-    }
-    verdicts = std::move(confirmed);
-  }
+  if (!noise_fits(*inputs, m.data.b, "ab")) return kExitBadInput;
+  for (const auto& note : m.data.left_out) std::cerr << "flowbench ab: left out: " << note << "\n";
   return report_verdicts(*inputs, "ab " + inputs->budgets.name + ": b (candidate) against a (baseline), " +
-                                      std::to_string(plan->rounds) + " interleaved rounds",
-                         *verdicts, command.junit, command.json, "ab");
+                                      std::to_string(m.rounds) + (plan->duet ? " duet rounds" : " rounds in turn") +
+                                      ", paired by round",
+                         m.verdicts, command.junit, command.json, "ab");
 }
 
 }  // namespace
@@ -143,8 +347,8 @@ int do_ab(const AbCommand& command) {
 void add_ab_command(CLI::App& app, int& exit_status) {
   auto c = std::make_shared<AbCommand>();
   auto* ab = app.add_subcommand(
-      "ab", "Measure a baseline (a) and a candidate (b) interleaved in one job, then gate b against a; exit 1 when a "
-            "target fails");
+      "ab", "Measure a baseline (a) and a candidate (b) in rounds in one job, then gate b against a round by round; "
+            "exit 1 when a target fails, 3 when one is undecided");
   ab->add_option("specs", c->specs, "SPEC_A SPEC_B (two versions of one workflow), or one SPEC with --a-handlers "
                                     "and --b-handlers")
       ->expected(0, 2)
@@ -160,13 +364,29 @@ void add_ab_command(CLI::App& app, int& exit_status) {
   ab->add_option("--filter", c->filter, "--benchmark_filter for both binaries");
   ab->add_option("--a-env", c->a_env, "KEY=VALUE for arm a's binary (repeatable)")->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   ab->add_option("--b-env", c->b_env, "KEY=VALUE for arm b's binary (repeatable)")->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  ab->add_option("--reps", c->reps, "Rounds: each arm measured once per round")->capture_default_str()->check(CLI::Range(1, 1000));
-  ab->add_option("--order", c->order, "Order within a round: random (seeded) or alternate")
+  ab->add_option("--reps", c->reps,
+                 "Rounds (each arm measured once a round): a number for a fixed design, or auto: look after each block "
+                 "and stop when every regression target is decided (default: auto, limited by the budgets' \"ab\" "
+                 "settings, else --max-reps 30)");
+  ab->add_option("--max-reps", c->max_reps, "With --reps auto: at most this many rounds")->check(CLI::Range(2, 1000));
+  ab->add_option("--max-time", c->max_time, "With --reps auto: stop looking for more rounds past this time (600, 10m, 1h)");
+  ab->add_option("--look-every", c->look_every, "With --reps auto: rounds between looks (default 5; the first look "
+                                                "comes after the budgets' largest min_reps)")
+      ->check(CLI::Range(1, 100));
+  ab->add_flag("--duet", c->duet, "Run both arms at the same time, each pinned to its own half of the CPUs (swapped "
+                                  "each round): both see the same interference");
+  ab->add_flag("--in-turn", c->in_turn, "Run the arms one after the other in each round (the default, unless the "
+                                        "budgets' \"ab\" says duet)");
+  ab->add_option("--counter", c->counter, "Instruction counter for targets that measure instructions: auto (hardware "
+                                          "counter where there is one, else valgrind), perf or valgrind")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "perf", "valgrind"}));
+  ab->add_option("--order", c->order, "Order within a round, arms in turn: random (seeded) or alternate")
       ->capture_default_str()
       ->check(CLI::IsMember({"random", "alternate"}));
   ab->add_option("--seed", c->seed, "Seed of the random order")->capture_default_str();
-  ab->add_option("--confirm", c->confirm, "Re-measure N more rounds when a target regressed; it fails only if the "
-                                          "fresh samples confirm it")
+  ab->add_option("--confirm", c->confirm, "With --reps N: re-measure N more rounds when a target regressed; it stays "
+                                          "flagged unless the fresh rounds rule the regression out")
       ->capture_default_str();
   ab->add_option("--noise", c->noise, "Noise file from `flowbench calibrate` for min_effect \"auto\"");
   add_targets_option(*ab, c->targets);

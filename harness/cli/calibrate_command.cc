@@ -1,5 +1,6 @@
 // `flowbench calibrate`: one build measured against itself (A/A, interleaved); writes the
 // noise file and says what a gate can detect with it.
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
@@ -33,6 +34,7 @@ struct CalibrateCommand {
   std::vector<double> effects = {0.10};
   double min_effect = 0;
   int trials = 1000;
+  bool duet = false;
   fs::path json;
 };
 
@@ -60,15 +62,30 @@ Expected<NoiseFile> measure_noise(const CalibrateCommand& c, const Budgets* budg
   plan.variant = c.variant;
   plan.out = c.out.empty() ? fs::path(".flowbench/calibrate") / compact_stamp(std::chrono::system_clock::now()) : c.out;
   if (auto checked = check_plan(plan); !checked) return checked.error();
-  std::cerr << "flowbench calibrate: the same build twice, " << plan.rounds << " interleaved rounds, into "
-            << plan.out.string() << "\n";
-  auto data = measure_arms(plan, 0, plan.rounds, std::cerr);
-  if (!data) return data.error();
-  if (data->interrupted_signal) {
-    return Error{"stopped by signal " + std::to_string(data->interrupted_signal) + "; nothing written (the rounds "
-                 "measured are in " + plan.out.string() + ")"};
+  if (c.duet) {
+    AbPlan duet = plan;
+    duet.duet = true;
+    if (auto checked = check_plan(duet); !checked) return checked.error();
   }
-  NoiseFile noise = noise_from(data->a, data->b, plan.rounds);
+  NoiseFile noise;
+  for (const bool duet : {false, true}) {
+    if (duet && !c.duet) break;
+    AbPlan one = plan;
+    one.duet = duet;
+    one.out = plan.out / (duet ? "duet" : "turn");
+    std::cerr << "flowbench calibrate: the same build twice, " << plan.rounds << " rounds "
+              << (duet ? "as a duet (both at once, each on its own CPUs)" : "in turn") << ", into " << one.out.string()
+              << "\n";
+    auto data = measure_arms(one, 0, one.rounds, std::cerr);
+    if (!data) return data.error();
+    if (data->interrupted_signal) {
+      return Error{"stopped by signal " + std::to_string(data->interrupted_signal) + "; nothing written (the rounds "
+                   "measured are in " + plan.out.string() + ")"};
+    }
+    NoiseFile measured = noise_from(data->a, data->b, plan.rounds, duet ? Design::kDuet : Design::kTurn);
+    if (duet) add_noise(noise, measured);
+    else noise = std::move(measured);
+  }
   if (!c.spec.empty()) {
     noise.spec = plan.a.spec.string();
     if (auto digest = file_digest(plan.a.spec)) noise.spec_sha256 = *digest;
@@ -112,6 +129,11 @@ int do_calibrate(const CalibrateCommand& c) {
   options.effects = c.effects;
   if (c.min_effect > 0) options.min_effect = c.min_effect;
   options.trials = c.trials;
+  if (budgets) {
+    for (const auto& t : budgets->targets) {
+      if (t.regression) options.sequential.first_look = std::max(options.sequential.first_look, t.regression->min_reps);
+    }
+  }
   const Calibration calibration = calibrate(noise, budgets, options);
   print_calibration(std::cout, calibration);
   return write_json_file(c.json, calibration_json(calibration), "calibrate");
@@ -131,6 +153,8 @@ void add_calibrate_command(CLI::App& app, int& exit_status) {
   cal->add_option("--env", c->env, "KEY=VALUE for the binary (repeatable)")->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cal->add_option("--reps", c->reps, "Rounds (each side measured once per round)")->capture_default_str()->check(CLI::Range(2, 1000));
   cal->add_option("--seed", c->seed, "Seed of the random order")->capture_default_str();
+  cal->add_flag("--duet", c->duet, "Also measure as many rounds as a duet (both sides at once, each on its own "
+                                   "CPUs), and report their noise and power beside the rounds in turn");
   cal->add_option("--mode", c->mode, "Spec: sequential or parallel")->capture_default_str()->check(CLI::IsMember({"sequential", "parallel"}));
   cal->add_option("-j,--jobs", c->jobs, "Spec: tasks at once in parallel mode");
   cal->add_option("--time-scale", c->time_scale, "Spec: the time scale (default: the budgets' own, else 1)");

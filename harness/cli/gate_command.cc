@@ -61,7 +61,7 @@ int report_verdicts(const GateInputs& inputs, const std::string& heading, const 
     if (int status = write_output(junit, xml.str(), command)) return status;
   }
   if (int status = write_json_file(json, verdicts_json(verdicts), command)) return status;
-  return all_met(verdicts) ? 0 : kExitTasksFailed;
+  return gate_exit_status(verdicts);
 }
 
 void add_targets_option(CLI::App& command, std::vector<std::string>& globs) {

@@ -25,6 +25,7 @@ struct RunCommand {
   std::string executor = "local";
   std::string profiles = "per-task";
   std::string logs = "per-task";
+  std::vector<fs::path> handlers;  // --handlers, searched before flowbench's own folder
 };
 
 // How the run folder holds profiles and logs (the compact layout of big runs).
@@ -83,6 +84,13 @@ void add_run_options(CLI::App& run, RunCommand& command) {
       ->capture_default_str();
   run.add_option("--history", request.history, "A previous run folder whose durations order the ready tasks")
       ->check(CLI::ExistingDirectory);
+  run.add_option("--handlers", command.handlers,
+                 "A folder searched for the spec's programs before flowbench's own (repeatable), e.g. another "
+                 "build's bin/")
+      ->check(CLI::ExistingDirectory)
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   run.add_flag("--dry-run", command.dry_run,
                "Run nothing: check every program resolves, print the order tasks would start in at -j N with "
                "their expected durations (--history, else expected_s), the critical path and the projected makespan");
@@ -194,7 +202,9 @@ int do_run(RunCommand& command) {
                      : progress == "lines" ? ProgressStyle::kLines
                      : progress == "none"  ? ProgressStyle::kNone
                                            : ProgressStyle::kAuto;
-  request.handler_dirs = handler_dirs();
+  request.handler_dirs.clear();
+  for (const auto& dir : command.handlers) request.handler_dirs.push_back(fs::absolute(dir));
+  for (const auto& dir : handler_dirs()) request.handler_dirs.push_back(dir);
   request.mode = command.mode == "sequential" ? RunMode::kSequential : RunMode::kParallel;
   request.executor = command.executor == "slurm" ? Executor::kSlurm : Executor::kLocal;
   request.profiles = command.profiles == "records" ? ProfileLayout::kRecords : ProfileLayout::kPerTask;

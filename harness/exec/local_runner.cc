@@ -24,7 +24,7 @@ std::size_t LocalRunner::running() const { return children_.size() + finished_.s
 void LocalRunner::start(const Launch& launch) {
   const SteadyTime started = std::chrono::steady_clock::now();
   const SystemTime started_at = std::chrono::system_clock::now();
-  platform::SpawnRequest request{launch.executable, launch.argv, launch.env, launch.cwd, launch.log};
+  platform::SpawnRequest request{launch.executable, launch.argv, launch.env, launch.cwd, launch.log, launch.cpus};
   auto pid = platform::spawn_in_own_group(request);
   if (!pid) {
     TaskOutcome outcome{launch.task, LaunchFailed{pid.error().message}, {}};

@@ -30,6 +30,9 @@ struct Launch {
   // Tasks started earlier that must succeed before this one may start (only for a runner
   // that orders_dependencies(); empty otherwise).
   std::vector<std::size_t> after;
+  // The CPUs the process (and what it starts) may run on; empty = flowbench's own. Only the
+  // local runner applies it (a duet's arms each get their own).
+  std::vector<int> cpus;
 };
 
 // What a task's process cost, from the kernel's accounting of the reaped child.

@@ -9,6 +9,7 @@
 #include "platform/atomic_file.h"
 #include "util/json_reader.h"
 #include "util/name_glob.h"
+#include "util/time_format.h"
 
 namespace flowbench {
 using nlohmann::json;
@@ -17,15 +18,17 @@ namespace {
 
 const std::set<std::string> kTargetKeys = {"name",     "variant",   "metric",   "benchmark",  "stat",
                                            "max_s",    "min",       "max",      "max_ratio",  "ratio_to",
-                                           "regression", "description"};
-const std::set<std::string> kRegressionKeys = {"baseline", "alpha", "min_reps", "min_effect", "correction", "history"};
-const char* kMetricFix = "use makespan, total, cpu, peak_rss_mib, task:<id>, op:<id>/<op>, quality, success or instances_ok "
-                         "(task:* and op:<id>/* expand)";
+                                           "regression", "description", "measure", "exclude"};
+const std::set<std::string> kRegressionKeys = {"baseline",   "alpha",   "min_reps", "min_effect",
+                                               "min_effect_s", "correction", "history"};
+const char* kMetricFix = "use makespan, total, cpu, peak_rss_mib, task:<id>, task_cpu:<id>, op:<id>/<op>, quality, "
+                         "success or instances_ok (task:*, task_cpu:* and op:<id>/* expand)";
 
 bool valid_metric(const std::string& metric) {
   static const std::set<std::string> plain = {"makespan", "total", "cpu", "peak_rss_mib", "quality", "success", "instances_ok"};
   if (plain.count(metric)) return true;
   if (metric.rfind("task:", 0) == 0) return metric.size() > 5;
+  if (metric.rfind("task_cpu:", 0) == 0) return metric.size() > 9;
   if (metric.rfind("op:", 0) == 0) {
     const auto slash = metric.find('/', 3);
     return slash != std::string::npos && slash > 3 && slash + 1 < metric.size();
@@ -96,9 +99,9 @@ class BudgetReader {
     }
     if (auto wrong = name_glob_problem(metric); !wrong.empty()) {
       problem(where + "/metric", "\"" + metric + "\" is not a glob: " + wrong, "close the class, e.g. task:[0-9]*");
-    } else if (metric.rfind("task:", 0) != 0 && metric.rfind("op:", 0) != 0) {
+    } else if (metric.rfind("task:", 0) != 0 && metric.rfind("task_cpu:", 0) != 0 && metric.rfind("op:", 0) != 0) {
       problem(where + "/metric", "the glob " + metric + " expands over nothing a gate measures",
-              "expand task:<id> or op:<id>/<op>, e.g. \"task:*\" or \"op:8/*\"");
+              "expand task:<id>, task_cpu:<id> or op:<id>/<op>, e.g. \"task:*\" or \"op:8/*\"");
     }
   }
 
@@ -111,6 +114,51 @@ class BudgetReader {
     if (auto wrong = name_glob_problem(t.benchmark); !wrong.empty()) {
       problem(where + "/benchmark", "\"" + t.benchmark + "\" is not a glob: " + wrong,
               "close the class, e.g. BM_Task8/[a-z]*");
+    }
+  }
+
+  // "measure": what a benchmark target judges: its wall (real) time, its CPU time, or its
+  // instructions per iteration. A workflow's task CPU time is a metric of its own.
+  void measure(const json& raw, Target& t, const std::string& where) {
+    const std::string name = text(raw, "measure", where, false);
+    if (t.benchmark.empty()) {
+      return problem(where + "/measure", "only a benchmark target chooses its measure",
+                     "for a task's CPU time use \"metric\": \"task_cpu:<id>\"; remove \"measure\"");
+    }
+    if (name == "wall") t.measure = Measure::kWall;
+    else if (name == "cpu") t.measure = Measure::kCpu;
+    else if (name == "instructions") t.measure = Measure::kInstructions;
+    else if (!name.empty()) problem(where + "/measure", "unknown measure " + name, "write wall, cpu or instructions");
+  }
+
+  // "exclude": ["task:8"]: names (or globs) a glob target leaves to other targets.
+  void exclude(const json& raw, Target& t, const std::string& where) {
+    if (!t.expands()) return problem(where, "only a target whose metric or benchmark is a glob excludes", "remove it");
+    if (!raw.is_array()) return problem(where, "must be a list of names or globs", "write e.g. [\"task:8\"]");
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+      if (!raw[i].is_string() || raw[i].get<std::string>().empty()) {
+        problem(where + "/" + std::to_string(i), "must be a name or a glob", "write e.g. \"task:8\"");
+      } else if (auto wrong = name_glob_problem(raw[i].get<std::string>()); !wrong.empty()) {
+        problem(where + "/" + std::to_string(i), "not a glob: " + wrong, "close the class, e.g. task:[0-9]");
+      } else {
+        t.exclude.push_back(canonical_metric(raw[i].get<std::string>()));
+      }
+    }
+  }
+
+  // "ab": {"duet": false, "max_reps": 30, "max_time": "9m", "look_every": 5}
+  void ab_defaults(const json& raw, AbDefaults& ab) {
+    if (!raw.is_object()) return problem("/ab", "must be an object", "write {\"max_reps\": 30, \"max_time\": \"9m\"}");
+    unknown_keys(raw, {"duet", "max_reps", "max_time", "look_every"}, "/ab");
+    if (raw.contains("duet")) {
+      if (raw["duet"].is_boolean()) ab.duet = raw["duet"].get<bool>();
+      else problem("/ab/duet", "must be true or false", "write \"duet\": true");
+    }
+    if (auto n = count(raw, "max_reps", "/ab", 2, 1000)) ab.max_reps = *n;
+    if (auto n = count(raw, "look_every", "/ab", 1, 100)) ab.look_every = *n;
+    ab.max_time = text(raw, "max_time", "/ab", false);
+    if (!ab.max_time.empty() && !parse_duration(ab.max_time)) {
+      problem("/ab/max_time", "not a duration: " + ab.max_time, "write e.g. \"600\" (seconds), \"10m\" or \"1h\"");
     }
   }
 
@@ -156,6 +204,7 @@ class BudgetReader {
     } else if (auto effect = number(raw, "min_effect", where, 0)) {
       check.min_effect = *effect;
     }
+    if (auto floor = number(raw, "min_effect_s", where, 0)) check.min_effect_s = *floor;
     if (raw.contains("correction")) {
       const std::string name = text(raw, "correction", where, false);
       if (name == "holm") check.correction = Correction::kHolm;
@@ -180,6 +229,8 @@ class BudgetReader {
     t.description = text(raw, "description", where, false);
     if (!t.benchmark.empty()) benchmark_target(raw, t, where);
     else if (!t.metric.empty()) metric_name(t.metric, where);
+    if (raw.contains("measure")) measure(raw, t, where);
+    if (raw.contains("exclude")) exclude(raw["exclude"], t, where + "/exclude");
     if (raw.contains("stat")) {
       t.stat = text(raw, "stat", where, false);
       if (t.stat != "median" && t.stat != "min" && t.stat != "max") {
@@ -196,6 +247,10 @@ class BudgetReader {
     }
     if (raw.contains("regression")) t.regression = regression(raw["regression"], where + "/regression");
     if (t.max_s && !t.is_time()) problem(where + "/max_s", t.metric + " is not a time", "use \"min\" or \"max\"");
+    if (t.regression && t.regression->min_effect_s > 0 && !t.is_time()) {
+      problem(where + "/regression/min_effect_s", t.metric + " is not measured in seconds",
+              "remove it: only times have an absolute min effect");
+    }
     const int bounds = t.max_s.has_value() + t.min.has_value() + t.max.has_value() + t.max_ratio.has_value() +
                        t.regression.has_value();
     if (bounds == 0) {
@@ -222,7 +277,8 @@ Expected<Budgets> load_budgets(const std::filesystem::path& file) {
   Budgets budgets;
   budgets.file = file;
   if (!raw.is_object()) return Error{file.string() + ": /: must be an object; fix: write {\"targets\": [...]}"};
-  reader.unknown_keys(raw, {"schema", "name", "description", "time_scale", "noise", "targets"}, "");
+  reader.unknown_keys(raw, {"schema", "name", "description", "time_scale", "noise", "ab", "targets"}, "");
+  if (raw.contains("ab")) reader.ab_defaults(raw["ab"], budgets.ab);
   if (raw.contains("schema") && raw["schema"] != "flowbench.budgets/1") {
     reader.problem("/schema", "unknown schema " + raw["schema"].dump(), "write \"flowbench.budgets/1\"");
   }
@@ -255,6 +311,21 @@ Expected<Budgets> load_budgets(const std::filesystem::path& file) {
 
 const char* correction_name(Correction correction) {
   return correction == Correction::kHolm ? "Holm" : "Benjamini-Hochberg";
+}
+
+bool Target::is_time() const {
+  if (!benchmark.empty()) return measure != Measure::kInstructions;
+  return is_time_metric(metric);
+}
+
+std::string Target::measure_text() const {
+  if (!benchmark.empty()) {
+    if (measure == Measure::kInstructions) return "instructions";
+    return measure == Measure::kCpu ? "CPU time" : "wall time";
+  }
+  if (metric.rfind("task_cpu:", 0) == 0 || metric == "cpu") return "CPU time";
+  if (metric == "peak_rss_mib") return "memory";
+  return is_time_metric(metric) ? "wall time" : "count";
 }
 
 bool Target::expands() const { return is_name_glob(benchmark.empty() ? metric : benchmark); }

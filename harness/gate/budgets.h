@@ -32,9 +32,14 @@ struct RegressionCheck {
   double alpha = 0.05;
   std::size_t min_reps = 5;        // fewer samples on either side: not measured
   double min_effect = 0.05;        // relative; ignored when min_effect_auto
+  double min_effect_s = 0;         // times: a change must also exceed this many (model) seconds
   bool min_effect_auto = false;    // taken from the noise file (flowbench calibrate)
   Correction correction = Correction::kHolm;
 };
+
+// What a benchmark target judges: wall (real) time per iteration, CPU time per iteration,
+// or instructions per iteration (counted by flowbench ab and calibrate).
+enum class Measure { kWall, kCpu, kInstructions };
 
 struct Target {
   std::string name;
@@ -42,6 +47,8 @@ struct Target {
   std::string metric;              // makespan | total | task:<id> | op:<id>/<op> | quality | success | instances_ok,
                                    // or a glob over task:<id> and op:<id>/<op> ("task:*", "op:8/*")
   std::string benchmark;           // instead of variant and metric: a Google Benchmark name or glob
+  Measure measure = Measure::kWall;  // benchmarks: what is judged
+  std::vector<std::string> exclude;  // a glob target: names it leaves out (to targets of their own)
   std::string stat = "median";     // the statistic bounded: median | min | max (of the samples)
   std::optional<double> max_s;     // seconds (model seconds when a time scale is set)
   std::optional<double> min;       // for rates and counts: at least this
@@ -51,13 +58,25 @@ struct Target {
   std::optional<RegressionCheck> regression;
   std::string description;
 
-  bool is_time() const { return is_time_metric(metric); }
+  bool is_time() const;
+  // "wall time", "CPU time", "instructions", "count", "memory": what the verdict judged.
+  std::string measure_text() const;
   // True when the target stands for many verdicts (its metric or benchmark is a glob).
   bool expands() const;
 };
 
+// How `flowbench ab` measures these budgets when its command line does not say: the design
+// that holds the false-alarm rate with the most precision, as the budgets' author calibrated it.
+struct AbDefaults {
+  bool duet = false;              // both arms at once, each on its own CPUs
+  std::size_t max_reps = 0;       // rounds until decided: at most this many (0: ab's default)
+  std::string max_time;           // ... or this long ("9m"; "" = no limit)
+  std::size_t look_every = 0;     // rounds between looks (0: ab's default)
+};
+
 struct Budgets {
   std::filesystem::path file;
+  AbDefaults ab;
   std::string name;
   std::optional<double> time_scale;  // measured seconds / time_scale = model seconds
   std::filesystem::path noise;       // the noise file for min_effect "auto" ("" = none given)

@@ -7,6 +7,15 @@
 
 namespace flowbench {
 
+const char* comparing_name(Comparing how) {
+  switch (how) {
+    case Comparing::kPaired: return "paired";
+    case Comparing::kDuet: return "duet";
+    case Comparing::kUnpaired: break;
+  }
+  return "unpaired";
+}
+
 namespace {
 
 Measurements pooled_measurements(const NoiseFile& noise) {
@@ -16,19 +25,42 @@ Measurements pooled_measurements(const NoiseFile& noise) {
   m.time_scale_known = noise.time_scale_known;
   for (const auto& metric : noise.metrics) {
     if (metric.variant == "benchmark") m.benchmarks[metric.metric] = metric.pooled();
+    else if (metric.variant == "benchmark cpu") m.benchmark_cpu[metric.metric] = metric.pooled();
+    else if (metric.variant == "benchmark instructions") m.benchmark_instructions[metric.metric] = metric.pooled();
     else m.samples[{metric.variant, metric.metric}] = metric.pooled();
   }
   return m;
 }
 
-std::vector<std::pair<SimulatedMetric, const NoiseMetric*>> simulated_metrics(const NoiseFile& noise,
-                                                                                const Budgets* budgets) {
-  std::vector<std::pair<SimulatedMetric, const NoiseMetric*>> out;
+// A metric as the simulations judge it, compared `how`.
+SimulatedMetric simulated(const std::string& name, const std::string& family, const NoiseMetric& m, Comparing how,
+                          bool higher_is_better, double alpha, Correction correction, std::optional<double> effect) {
+  SimulatedMetric s{name, family, m.a, m.b, how != Comparing::kUnpaired, higher_is_better, alpha, correction, effect};
+  return s;
+}
+
+// Every way a noise metric can be compared.
+std::vector<Comparing> ways(const NoiseMetric& m) {
+  if (m.design == Design::kDuet) return {Comparing::kDuet};
+  if (m.paired) return {Comparing::kUnpaired, Comparing::kPaired};
+  return {Comparing::kUnpaired};
+}
+
+struct Entry {
+  SimulatedMetric metric;
+  const NoiseMetric* noise;
+  Comparing how;
+};
+
+std::vector<Entry> simulated_metrics(const NoiseFile& noise, const Budgets* budgets) {
+  std::vector<Entry> out;
   if (!budgets) {
     for (const auto& m : noise.metrics) {
       const bool rate = m.metric == "quality" || m.metric == "success" || m.metric == "instances_ok";
       const std::string name = m.variant + " " + m.metric;
-      out.push_back({{name, name, m.pooled(), rate, 0.05, Correction::kHolm, std::nullopt}, &m});
+      for (Comparing how : ways(m)) {
+        out.push_back({simulated(name, name, m, how, rate, 0.05, Correction::kHolm, std::nullopt), &m, how});
+      }
     }
     return out;
   }
@@ -43,17 +75,56 @@ std::vector<std::pair<SimulatedMetric, const NoiseMetric*>> simulated_metrics(co
   for (const auto& expanded : expand_targets(regression_targets, pooled, baselines)) {
     if (expanded.unmatched) continue;
     const Target& t = expanded.target;
-    const NoiseMetric* metric = noise.find(t.variant, t.metric);
-    if (!metric) continue;
+    const std::string variant = noise_variant(t.variant, t.benchmark, t.measure_text().c_str());
     const RegressionCheck& check = *t.regression;
     std::optional<double> effect;
     if (!check.min_effect_auto) effect = check.min_effect;
-    SimulatedMetric simulated{t.variant + " " + t.metric, expanded.family, metric->pooled(), !lower_is_better(t.metric), check.alpha,
-                              check.correction, effect};
-    out.push_back({simulated, metric});
-    out.back().first.name = t.variant + " " + t.metric;  // the seed of "auto", as the gate uses it
+    // The seed of "auto" follows the name, as the gate uses it.
+    const std::string name = t.variant + " " + t.metric;
+    for (const auto& m : noise.metrics) {
+      if (m.variant != variant || m.metric != t.metric) continue;
+      for (Comparing how : ways(m)) {
+        SimulatedMetric s = simulated(name, expanded.family, m, how, !lower_is_better(t.metric), check.alpha,
+                                      check.correction, effect);
+        // min_effect_s is in model seconds; the noise file's times are measured ones.
+        const double model_median = m.median / (t.is_time() && t.benchmark.empty() ? noise.time_scale : 1.0);
+        if (check.min_effect_s > 0 && model_median > 0) s.min_effect_floor = check.min_effect_s / model_median;
+        out.push_back({s, &m, how});
+      }
+    }
   }
   return out;
+}
+
+CalibrationRow row_for(const Entry& entry, std::size_t family_size, const CalibrationOptions& options) {
+  const SimulatedMetric& s = entry.metric;
+  CalibrationRow row;
+  row.name = s.name;
+  row.variant = entry.noise->variant;
+  row.metric = entry.noise->metric;
+  row.how = entry.how;
+  row.family = s.family;
+  row.family_size = family_size;
+  row.alpha = s.alpha;
+  row.median = entry.noise->median;
+  row.noise = entry.how == Comparing::kUnpaired ? entry.noise->mad_rel : entry.noise->ratio_sd;
+  row.min_effect_auto = !s.min_effect;
+  row.min_effect = effective_min_effect(s, options.repetitions);
+  for (std::size_t n : options.detect_at) {
+    row.min_detectable[n] = min_detectable_effect(s, family_size, n, options.power, options.power_trials, options.seed);
+  }
+  for (double effect : options.effects) {
+    row.power[effect] = detection_rate(s, family_size, effect, options.repetitions, options.power_trials, options.seed);
+  }
+  if (options.min_effect) {
+    // Judged with the noise floor as min effect: a slowdown of exactly the min effect
+    // would otherwise be flagged about half the time, whatever the repetitions.
+    SimulatedMetric floor_only = s;
+    floor_only.min_effect.reset();
+    row.repetitions_for_min_effect =
+        repetitions_for(floor_only, family_size, *options.min_effect, options.power, 50, options.power_trials, options.seed);
+  }
+  return row;
 }
 
 }  // namespace
@@ -61,42 +132,22 @@ std::vector<std::pair<SimulatedMetric, const NoiseMetric*>> simulated_metrics(co
 Calibration calibrate(const NoiseFile& noise, const Budgets* budgets, const CalibrationOptions& options) {
   Calibration result;
   result.options = options;
-  const auto metrics = simulated_metrics(noise, budgets);
-  std::map<std::string, std::size_t> family_sizes;
-  for (const auto& [simulated, metric] : metrics) ++family_sizes[simulated.family];
-  std::vector<SimulatedMetric> all;
-  for (const auto& [simulated, metric] : metrics) {
-    all.push_back(simulated);
-    CalibrationRow row;
-    row.name = simulated.name;
-    row.variant = metric->variant;
-    row.metric = metric->metric;
-    row.family = simulated.family;
-    row.family_size = family_sizes[simulated.family];
-    row.alpha = simulated.alpha;
-    row.median = metric->median;
-    row.mad_rel = metric->mad_rel;
-    row.min_effect_auto = !simulated.min_effect;
-    row.min_effect = effective_min_effect(simulated, options.repetitions);
-    for (std::size_t n : options.detect_at) {
-      row.min_detectable[n] =
-          min_detectable_effect(simulated, row.family_size, n, options.power, options.power_trials, options.seed);
-    }
-    for (double effect : options.effects) {
-      row.power[effect] =
-          detection_rate(simulated, row.family_size, effect, options.repetitions, options.power_trials, options.seed);
-    }
-    if (options.min_effect) {
-      // Judged with the noise floor as min effect: a slowdown of exactly the min effect
-      // would otherwise be flagged about half the time, whatever the repetitions.
-      SimulatedMetric floor_only = simulated;
-      floor_only.min_effect.reset();
-      row.repetitions_for_min_effect = repetitions_for(floor_only, row.family_size, *options.min_effect,
-                                                       options.power, 50, options.power_trials, options.seed);
-    }
-    result.rows.push_back(std::move(row));
+  const auto entries = simulated_metrics(noise, budgets);
+  std::map<std::pair<Comparing, std::string>, std::size_t> family_sizes;
+  for (const auto& e : entries) ++family_sizes[{e.how, e.metric.family}];
+  std::map<Comparing, std::vector<SimulatedMetric>> by_way;
+  for (const auto& e : entries) {
+    by_way[e.how].push_back(e.metric);
+    result.rows.push_back(row_for(e, family_sizes[{e.how, e.metric.family}], options));
   }
-  if (budgets) result.false_alarm_rate = false_alarm_rate(all, options.repetitions, options.trials, options.seed);
+  if (budgets) {
+    for (const auto& [how, metrics] : by_way) {
+      FalseAlarms alarms;
+      alarms.fixed = false_alarm_rate(metrics, options.repetitions, options.trials, options.seed);
+      alarms.sequential = sequential_false_alarm_rate(metrics, options.sequential, options.trials, options.seed);
+      result.false_alarms[how] = alarms;
+    }
+  }
   return result;
 }
 

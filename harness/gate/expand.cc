@@ -35,7 +35,7 @@ bool natural_less(const std::string& a, const std::string& b) {
 // Every metric (or benchmark) name of `data` the target could mean.
 void collect_names(const Measurements& data, const Target& target, std::set<std::string>& names) {
   if (!target.benchmark.empty()) {
-    for (const auto& [name, values] : data.benchmarks) names.insert(name);
+    for (const auto& [name, values] : benchmark_samples(data, target.measure)) names.insert(name);
     return;
   }
   for (const auto& [key, values] : data.samples) {
@@ -91,6 +91,10 @@ std::vector<ExpandedTarget> expand_targets(const std::vector<Target>& targets, c
     const std::string& pattern = target.benchmark.empty() ? target.metric : target.benchmark;
     std::vector<std::pair<std::string, std::vector<std::string>>> matches;
     for (const auto& name : names) {
+      if (std::any_of(target.exclude.begin(), target.exclude.end(),
+                      [&](const std::string& g) { return name_glob_match(g, name); })) {
+        continue;
+      }
       std::vector<std::string> captures;
       if (name_glob_match(pattern, name, &captures)) matches.emplace_back(name, std::move(captures));
     }
@@ -114,10 +118,49 @@ std::vector<ExpandedTarget> expand_targets(const std::vector<Target>& targets, c
   return out;
 }
 
+const std::map<std::string, std::vector<double>>& benchmark_samples(const Measurements& data, Measure measure) {
+  switch (measure) {
+    case Measure::kCpu: return data.benchmark_cpu;
+    case Measure::kInstructions: return data.benchmark_instructions;
+    case Measure::kWall: break;
+  }
+  return data.benchmarks;
+}
+
+const std::vector<std::size_t>* find_rounds(const Measurements& data, const Target& target) {
+  const auto* samples = find_samples(data, target);
+  if (!samples) return nullptr;
+  const std::vector<std::size_t>* rounds = nullptr;
+  if (target.benchmark.empty()) {
+    auto it = data.sample_rounds.find({target.variant, target.metric});
+    if (it != data.sample_rounds.end()) rounds = &it->second;
+  } else {
+    const auto& by_name = target.measure == Measure::kInstructions ? data.instruction_rounds : data.benchmark_rounds;
+    auto it = by_name.find(target.benchmark);
+    if (it != by_name.end()) rounds = &it->second;
+  }
+  return rounds && rounds->size() == samples->size() ? rounds : nullptr;
+}
+
+const std::vector<std::size_t>* find_commits(const Measurements& data, const Target& target) {
+  const auto* samples = find_samples(data, target);
+  if (!samples || target.measure != Measure::kWall) return nullptr;
+  const std::vector<std::size_t>* commits = nullptr;
+  if (target.benchmark.empty()) {
+    auto it = data.sample_commits.find({target.variant, target.metric});
+    if (it != data.sample_commits.end()) commits = &it->second;
+  } else {
+    auto it = data.benchmark_commits.find(target.benchmark);
+    if (it != data.benchmark_commits.end()) commits = &it->second;
+  }
+  return commits && commits->size() == samples->size() ? commits : nullptr;
+}
+
 const std::vector<double>* find_samples(const Measurements& data, const Target& target) {
   if (!target.benchmark.empty()) {
-    auto it = data.benchmarks.find(target.benchmark);
-    return it == data.benchmarks.end() || it->second.empty() ? nullptr : &it->second;
+    const auto& by_name = benchmark_samples(data, target.measure);
+    auto it = by_name.find(target.benchmark);
+    return it == by_name.end() || it->second.empty() ? nullptr : &it->second;
   }
   auto it = data.samples.find({target.variant, target.metric});
   return it == data.samples.end() || it->second.empty() ? nullptr : &it->second;

@@ -36,7 +36,17 @@ std::vector<ExpandedTarget> expand_targets(const std::vector<Target>& targets, c
 std::string expanded_name(const std::string& name, const std::vector<std::string>& captures,
                           const std::string& match);
 
-// Samples of a target's metric (or benchmark) in `data`; nullptr when there are none.
+// Samples of a target's metric (or benchmark, in the target's measure) in `data`; nullptr
+// when there are none.
 const std::vector<double>* find_samples(const Measurements& data, const Target& target);
+
+// The round of each of those samples; nullptr when they were not all measured in rounds.
+const std::vector<std::size_t>* find_rounds(const Measurements& data, const Target& target);
+
+// The commit of each of those samples (a baseline drawn from history); nullptr otherwise.
+const std::vector<std::size_t>* find_commits(const Measurements& data, const Target& target);
+
+// The benchmark samples of one measure, by benchmark name.
+const std::map<std::string, std::vector<double>>& benchmark_samples(const Measurements& data, Measure measure);
 
 }  // namespace flowbench

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <set>
 
+#include "analyze/paired.h"
 #include "analyze/stats.h"
 #include "gate/power.h"
 #include "gate/verdict_text.h"
@@ -17,6 +18,7 @@ const char* verdict_name(VerdictState state) {
     case VerdictState::kNotMet: return "not met";
     case VerdictState::kNotMeasured: return "not measured";
     case VerdictState::kNotComparable: return "not comparable";
+    case VerdictState::kUndecided: return "undecided";
   }
   return "?";
 }
@@ -34,6 +36,12 @@ void fail(Verdict& v, const std::string& why) {
   add_part(v.detail, why);
 }
 
+// An absolute bound failed: it stays failed whatever a regression check decides.
+void fail_bound(Verdict& v, const std::string& why) {
+  v.bound_failed = true;
+  fail(v, why);
+}
+
 void missing(Verdict& v, const std::string& why) {
   if (v.state == VerdictState::kMet) v.state = VerdictState::kNotMeasured;
   add_part(v.detail, why);
@@ -44,6 +52,7 @@ struct Checker {
   const Measurements& data;
   const Baselines& baselines;
   const NoiseFile* noise = nullptr;
+  Look look{};
   double scale = 1.0;  // display value = measured value / scale, for times
 
   // A target's samples in display units (model seconds for scaled times).
@@ -59,7 +68,7 @@ struct Checker {
 
   void bound_max(Verdict& v, double bound, bool time) const {
     add_part(v.bound, "<= " + shown(bound, time));
-    if (v.value > bound) fail(v, shown(v.value, time) + " > " + shown(bound, time));
+    if (v.value > bound) fail_bound(v, shown(v.value, time) + " > " + shown(bound, time));
   }
 
   void ratio(Verdict& v, const Target& t, const std::vector<double>& own) const {
@@ -72,27 +81,30 @@ struct Checker {
     if (base_median <= 0) return missing(v, "the " + t.ratio_to + " median is 0");
     const double r = median(own) / base_median;
     add_part(v.detail, format_number("ratio %.3f", r) + " (" + t.ratio_to + " " + shown(base_median, t.is_time()) + ")");
-    if (r > *t.max_ratio) fail(v, format_number("ratio %.3f", r) + format_number(" > %.3g", *t.max_ratio));
+    if (r > *t.max_ratio) fail_bound(v, format_number("ratio %.3f", r) + format_number(" > %.3g", *t.max_ratio));
   }
 
   // The min effect a regression check uses: its own, or the noise floor for "auto".
-  std::optional<double> min_effect(Verdict& v, const Target& t, std::size_t n) const {
+  std::optional<double> min_effect(Verdict& v, const Target& t, std::size_t n, bool paired) const {
     const RegressionCheck& check = *t.regression;
     if (!check.min_effect_auto) return check.min_effect;
     if (!noise) {
       missing(v, "min_effect \"auto\" needs a noise file (budgets \"noise\" or --noise), written by flowbench calibrate");
       return std::nullopt;
     }
-    const NoiseMetric* calibrated = noise->find(t.variant, t.metric);
+    const NoiseMetric* calibrated = noise->find(noise_variant(t.variant, t.benchmark, t.measure_text().c_str()), t.metric,
+                                                paired ? std::optional<Design>(data.duet ? Design::kDuet : Design::kTurn)
+                                                       : std::optional<Design>(Design::kTurn));
     if (!calibrated) {
       missing(v, "min_effect \"auto\": " + noise->file.string() + " has no samples of " + t.variant + " " + t.metric +
                      "; fix: run flowbench calibrate with this metric measured");
       return std::nullopt;
     }
-    // Named as the calibration names it: the noise floor's seed follows the name.
-    const SimulatedMetric simulated{t.variant + " " + t.metric, v.family,        calibrated->pooled(),
-                                    !lower_is_better(t.metric),  check.alpha,     check.correction,
-                                    std::nullopt};
+    // Named as the calibration names it: the noise floor's seed follows the name. Judged as
+    // the data will be: round by round where the calibration's rounds pair up too.
+    SimulatedMetric simulated{t.variant + " " + t.metric, v.family,   calibrated->a,    calibrated->b,
+                              paired && calibrated->paired,          !lower_is_better(t.metric), check.alpha,
+                              check.correction,                      std::nullopt};
     return effective_min_effect(simulated, n);
   }
 
@@ -115,12 +127,38 @@ struct Checker {
       return missing(v, std::to_string(own.size()) + " samples against " + std::to_string(base.size()) +
                             " in the baseline; the check needs " + std::to_string(check.min_reps) + " a side");
     }
-    auto effect = min_effect(v, t, std::min(own.size(), base.size()));
+    // Paired by round when both sides were measured in the same rounds, else unpaired.
+    const auto* own_rounds = find_rounds(data, t);
+    const auto* base_rounds = find_rounds(found->second, t);
+    std::optional<Pairs> pairs;
+    if (own_rounds && base_rounds) {
+      pairs = pair_by_round(base, *base_rounds, own, *own_rounds);
+      if (pairs->base.size() < 2) pairs.reset();
+    }
+    auto effect = min_effect(v, t, pairs ? pairs->base.size() : std::min(own.size(), base.size()), pairs.has_value());
     if (!effect) return;
     v.min_effect = *effect;
-    v.regression = compare_samples(base, own, !lower_is_better(t.metric));
+    const bool higher_is_better = !lower_is_better(t.metric);
+    if (pairs) {
+      v.regression = compare_pairs(pairs->base, pairs->now, higher_is_better, look.tail);
+      if (v.regression) v.regression->left_out = pairs->unpaired;
+      if (pairs->unpaired > 0) {
+        add_part(v.detail, std::to_string(pairs->unpaired) + (pairs->unpaired == 1 ? " round" : " rounds") +
+                               " measured on one side only left out of the pairs");
+      }
+    } else if (const auto* commits = find_commits(found->second, t)) {
+      // A history baseline: commits, not runs, are its unit.
+      v.regression = compare_commit_levels(base, *commits, own, std::vector<std::size_t>(own.size(), 0),
+                                           higher_is_better, look.tail);
+      if (!v.regression) v.regression = compare_samples(base, own, higher_is_better, look.tail);
+    } else {
+      v.regression = compare_samples(base, own, higher_is_better, look.tail);
+    }
     if (!v.regression) return missing(v, "the baseline's median is 0: no relative change");
-    add_part(v.detail, change_text(*v.regression) + " vs baseline " + shown(median(base), t.is_time()));
+    // An absolute floor: a change must also be this many (model) seconds to matter.
+    const double base_median = median(base);
+    if (check.min_effect_s > 0 && base_median > 0) v.min_effect = std::max(v.min_effect, check.min_effect_s / base_median);
+    add_part(v.detail, change_text(*v.regression) + " vs baseline " + shown(base_median, t.is_time()));
   }
 
   Verdict check(const ExpandedTarget& expanded) const {
@@ -132,6 +170,7 @@ struct Checker {
     v.family = expanded.family;
     v.state = VerdictState::kMet;
     v.unit = t.is_time() ? "s" : "";
+    v.measure = t.measure_text();
     if (expanded.unmatched) {
       v.state = VerdictState::kNotMeasured;
       v.measured = "-";
@@ -163,7 +202,7 @@ struct Checker {
     if (t.max) bound_max(v, *t.max, time);
     if (t.min) {
       add_part(v.bound, ">= " + shown(*t.min, time));
-      if (v.value < *t.min) fail(v, shown(v.value, time) + " < " + shown(*t.min, time));
+      if (v.value < *t.min) fail_bound(v, shown(v.value, time) + " < " + shown(*t.min, time));
     }
     if (t.max_ratio) ratio(v, t, own);
     if (t.regression) regression(v, t, own);
@@ -172,9 +211,10 @@ struct Checker {
 };
 
 // Corrects the p-values of each family (the verdicts of one budgets target that compared
-// samples) and applies the regression rule; a family too small in samples to ever reach
-// significance is "not measured".
-void judge_families(std::vector<Verdict>& verdicts) {
+// samples) and decides each: regressed, clear of a regression as large as its min effect, or
+// undecided. A verdict that is neither clear nor able to reach significance with its test at
+// these sizes is "not measured", with the repetitions that would do.
+void judge_families(std::vector<Verdict>& verdicts, const Look& look) {
   std::map<std::string, std::vector<std::size_t>> families;
   for (std::size_t i = 0; i < verdicts.size(); ++i) {
     if (verdicts[i].regression) families[verdicts[i].family].push_back(i);
@@ -190,23 +230,41 @@ void judge_families(std::vector<Verdict>& verdicts) {
       v.family_size = members.size();
       v.p_adjusted = adjusted[k];
       const Comparison& c = *v.regression;
-      add_part(v.detail, format_number("p = %.2g", c.p) + ", " + v.correction + format_number("-adjusted %.2g", v.p_adjusted) +
-                             " in a family of " + std::to_string(members.size()));
-      const std::size_t needed = repetitions_needed(v.alpha, members.size());
+      const double alpha = v.alpha * look.alpha_share;
+      add_part(v.detail, std::string(test_name(c.test)) + format_number(", p = %.2g", c.p) + ", " + v.correction +
+                             format_number("-adjusted %.2g", v.p_adjusted) + " in a family of " +
+                             std::to_string(members.size()) +
+                             (look.alpha_share < 1 ? format_number(" (alpha %.2g at this look)", alpha) : ""));
+      if (is_regression(v.p_adjusted, c.worse, alpha, v.min_effect)) {
+        v.regressed = true;
+        fail(v, "regressed: worse than " + format_number("%.3g%%", v.min_effect * 100) + " and significant at alpha " +
+                    format_number("%.3g", v.alpha));
+        continue;
+      }
+      if (is_clear(c, v.min_effect)) {
+        v.cleared = true;
+        add_part(v.detail, format_number("no regression of %.3g%% or more", v.min_effect * 100) +
+                               format_number(" (upper bound %+.1f%%)", c.worse_bound * 100));
+        continue;
+      }
       // What the samples at hand can reach, with their real sizes (a baseline drawn from
       // history may hold more than the candidate).
-      if (mann_whitney_min_p(c.n_base, c.n_now) >= v.alpha / static_cast<double>(members.size())) {
+      if (c.p_floor >= alpha / static_cast<double>(members.size())) {
+        const std::size_t needed = repetitions_needed(c.test, alpha, members.size());
         missing(v, std::to_string(std::min(c.n_base, c.n_now)) + " a side cannot reach p < " +
-                       format_number("%.3g", v.alpha) + " in a family of " + std::to_string(members.size()) +
-                       " (the smallest p is " + format_number("%.2g", mann_whitney_min_p(c.n_base, c.n_now)) +
+                       format_number("%.3g", alpha) + " in a family of " + std::to_string(members.size()) +
+                       " with " + test_name(c.test) + " (the smallest p is " + format_number("%.2g", c.p_floor) +
                        "); fix: at least " + std::to_string(needed) + " repetitions a side");
         continue;
       }
-      v.regressed = is_regression(v.p_adjusted, c.worse, v.alpha, v.min_effect);
-      if (v.regressed) {
-        fail(v, "regressed: worse than " + format_number("%.3g%%", v.min_effect * 100) + " and significant at alpha " +
-                    format_number("%.3g", v.alpha));
-      }
+      if (v.state == VerdictState::kMet) v.state = VerdictState::kUndecided;
+      v.rounds_needed = c.rounds_for(v.min_effect);
+      add_part(v.detail, format_number("undecided: the change's upper bound %+.1f%%", c.worse_bound * 100) +
+                             format_number(" does not rule out the min effect %.3g%%", v.min_effect * 100) +
+                             (v.rounds_needed > 0 ? "; about " + std::to_string(v.rounds_needed) +
+                                                        " rounds a side would decide it"
+                                                  : "; the change itself is that large: more rounds would likely "
+                                                    "flag it"));
     }
   }
 }
@@ -236,8 +294,8 @@ bool needs_noise(const Budgets& budgets) {
 }
 
 Expected<std::vector<Verdict>> evaluate_budgets(const Budgets& budgets, const Measurements& data,
-                                                const Baselines& baselines, const NoiseFile* noise) {
-  Checker checker{budgets, data, baselines, noise};
+                                                const Baselines& baselines, const NoiseFile* noise, const Look& look) {
+  Checker checker{budgets, data, baselines, noise, look};
   if (budgets.time_scale) {
     if (data.time_scale_known && std::abs(*budgets.time_scale - data.time_scale) > 1e-9 * *budgets.time_scale) {
       return Error{budgets.file.string() + ": /time_scale: the budgets are for time scale " +
@@ -251,7 +309,7 @@ Expected<std::vector<Verdict>> evaluate_budgets(const Budgets& budgets, const Me
   for (const auto& expanded : expand_targets(budgets.targets, data, baselines)) {
     verdicts.push_back(checker.check(expanded));
   }
-  judge_families(verdicts);
+  judge_families(verdicts, look);
   return verdicts;
 }
 
@@ -276,7 +334,7 @@ Expected<std::vector<Verdict>> confirm_regressions(const std::vector<Verdict>& f
     else missing(v, "the confirmation measured nothing for it");
     recheck.push_back(std::move(v));
   }
-  judge_families(recheck);
+  judge_families(recheck, Look{});
   std::vector<Verdict> out = first;
   for (auto& v : out) {
     if (!flagged.count(v.target)) continue;
@@ -284,13 +342,15 @@ Expected<std::vector<Verdict>> confirm_regressions(const std::vector<Verdict>& f
     if (it == recheck.end()) continue;
     if (it->regressed) {
       add_part(v.detail, "confirmed: " + it->detail);
-    } else if (it->state == VerdictState::kNotMeasured) {
-      // Too few fresh samples to judge: the first verdict stands, never a silent pass.
-      add_part(v.detail, "the confirmation could not judge it: " + it->detail);
+    } else if (it->state != VerdictState::kMet) {
+      // Neither confirmed nor ruled out (too few fresh samples, or undecided): the first
+      // verdict stands, never a silent pass.
+      add_part(v.detail, "the confirmation could not rule it out: " + it->detail);
     } else {
-      v.state = VerdictState::kMet;
+      // Cleared of the regression; an absolute bound it broke still fails it.
       v.regressed = false;
-      v.detail = "flagged, then not confirmed by fresh samples: " + it->detail;
+      v.state = v.bound_failed ? VerdictState::kNotMet : VerdictState::kMet;
+      add_part(v.detail, "flagged, then ruled out by fresh samples: " + it->detail);
     }
   }
   return out;
@@ -298,6 +358,15 @@ Expected<std::vector<Verdict>> confirm_regressions(const std::vector<Verdict>& f
 
 bool all_met(const std::vector<Verdict>& verdicts) {
   return std::all_of(verdicts.begin(), verdicts.end(), [](const Verdict& v) { return v.state == VerdictState::kMet; });
+}
+
+int gate_exit_status(const std::vector<Verdict>& verdicts) {
+  bool undecided = false;
+  for (const auto& v : verdicts) {
+    if (v.state == VerdictState::kUndecided) undecided = true;
+    else if (v.state != VerdictState::kMet) return 1;
+  }
+  return undecided ? kExitUndecided : 0;
 }
 
 }  // namespace flowbench

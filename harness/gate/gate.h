@@ -19,8 +19,11 @@ namespace flowbench {
 
 // kNotComparable: the baseline drawn from history had no data measured like the candidate
 // (another machine, build or executor); it fails like kNotMeasured and says what differs.
-enum class VerdictState { kMet, kNotMet, kNotMeasured, kNotComparable };
-const char* verdict_name(VerdictState state);  // "met", "not met", "not measured", "not comparable"
+// kUndecided: a regression check whose data neither shows a regression nor rules out one as
+// large as its min effect; more rounds would decide it. Never a pass.
+enum class VerdictState { kMet, kNotMet, kNotMeasured, kNotComparable, kUndecided };
+// "met", "not met", "not measured", "not comparable", "undecided"
+const char* verdict_name(VerdictState state);
 
 struct Verdict {
   std::string target;
@@ -41,6 +44,19 @@ struct Verdict {
   double min_effect = 0;          // of the regression check (resolved when "auto")
   std::string correction;         // "Holm" or "Benjamini-Hochberg"
   bool regressed = false;         // the regression rule held
+  bool bound_failed = false;      // an absolute bound (max_s, min, max, max_ratio) failed
+  bool cleared = false;           // the regression check ruled out a regression as large as min_effect
+  std::string measure;            // what was judged: "wall time", "CPU time", "instructions", ...
+  std::size_t rounds_needed = 0;  // undecided: rough rounds a side that would decide it
+};
+
+// What one look at the data may spend. A fixed design looks once and spends everything; a
+// sequential one (ab --reps auto) looks after each block of rounds, each look spending a
+// share of every family's alpha, so that the chance of any false alarm over all looks stays
+// within alpha (Bonferroni over the looks: valid whatever the looks' correlation).
+struct Look {
+  double alpha_share = 1;   // of each family's alpha, spent at this look
+  double tail = 0.025;      // one-sided error of the bound that clears a target (a 95% interval's end)
 };
 
 // Loads the baseline of every regression check (`override_path`, when given, replaces each
@@ -57,11 +73,13 @@ bool needs_noise(const Budgets& budgets);
 // budgets' time scale differs from the data's. `noise` serves min_effect "auto" (a target
 // asking for it without one is "not measured").
 Expected<std::vector<Verdict>> evaluate_budgets(const Budgets& budgets, const Measurements& data,
-                                                const Baselines& baselines, const NoiseFile* noise = nullptr);
+                                                const Baselines& baselines, const NoiseFile* noise = nullptr,
+                                                const Look& look = {});
 
 // Judges again, on fresh samples, the regression verdicts that `first` flagged (state not
 // met through the regression rule): the flagged ones form one family per budgets target,
-// corrected again. A verdict stays regressed only when the fresh samples confirm it; the
+// corrected again. A flagged verdict is cleared only when the fresh samples rule out a
+// regression as large as its min effect; an absolute bound it failed still fails it. The
 // other verdicts are kept as they were.
 Expected<std::vector<Verdict>> confirm_regressions(const std::vector<Verdict>& first, const Budgets& budgets,
                                                    const Measurements& data, const Baselines& baselines,
@@ -69,5 +87,10 @@ Expected<std::vector<Verdict>> confirm_regressions(const std::vector<Verdict>& f
 
 // True when every verdict is met.
 bool all_met(const std::vector<Verdict>& verdicts);
+
+// The exit status of a gate: 0 every target met, 1 a target failed (not met, not measured,
+// not comparable), 3 nothing failed but a target is undecided.
+int gate_exit_status(const std::vector<Verdict>& verdicts);
+inline constexpr int kExitUndecided = 3;
 
 }  // namespace flowbench

@@ -34,6 +34,7 @@ void add_run(Measurements& m, const std::string& variant, const RunRecord& run) 
     }
     if (p.status != TaskStatus::kOk && p.status != TaskStatus::kCached) continue;
     add("task:" + task.id, p.duration_ms / 1000);
+    add("task_cpu:" + task.id, (p.cpu_user_ms + p.cpu_sys_ms) / 1000);
     for (const auto& op : p.ops) add("op:" + task.id + "/" + op.name, op.duration_ms / 1000);
   }
   if (run.status == "complete") {
@@ -103,6 +104,18 @@ Expected<Measurements> measurements_from_folder(const fs::path& folder) {
   return m;
 }
 
+Expected<Measurements> measurements_from_run(const fs::path& run_dir, const std::string& variant) {
+  auto run = load_run(run_dir);
+  if (!run) return run.error();
+  Measurements m;
+  m.source = run_dir.string();
+  m.time_scale = run->time_scale;
+  m.time_scale_known = true;
+  note_spec(m, *run);
+  add_run(m, variant, *run);
+  return m;
+}
+
 namespace {
 
 double to_seconds(double value, const std::string& unit) {
@@ -112,8 +125,14 @@ double to_seconds(double value, const std::string& unit) {
   return value;
 }
 
+bool ends_with(const std::string& text, const std::string& tail) {
+  return text.size() >= tail.size() && text.compare(text.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+}  // namespace
+
 // "BM_Workflow/optimized/manual_time" -> "BM_Workflow/optimized"
-std::string base_name(std::string name) {
+std::string benchmark_base_name(std::string name) {
   for (const char* suffix : {"/manual_time", "/real_time"}) {
     const std::string s = suffix;
     if (name.size() > s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0) {
@@ -124,8 +143,6 @@ std::string base_name(std::string name) {
   if (slash != std::string::npos) name.erase(slash);
   return name;
 }
-
-}  // namespace
 
 Expected<Measurements> measurements_from_gbench(const json& document, const std::string& source) {
   if (!document.is_object() || !document.contains("benchmarks") || !document["benchmarks"].is_array()) {
@@ -164,10 +181,13 @@ Expected<Measurements> measurements_from_gbench(const json& document, const std:
                    "Google Benchmark wrote"};
     }
     const json& run_name = b.contains("run_name") && b["run_name"].is_string() ? b["run_name"] : b["name"];
-    const std::string name = base_name(run_name.get<std::string>());
+    const std::string name = benchmark_base_name(run_name.get<std::string>());
     const json& unit = b.contains("time_unit") && b["time_unit"].is_string() ? b["time_unit"] : json("ns");
     const double seconds = to_seconds(b["real_time"].get<double>(), unit.get<std::string>());
     m.benchmarks[name].push_back(seconds);
+    if (b.contains("cpu_time") && b["cpu_time"].is_number()) {
+      m.benchmark_cpu[name].push_back(to_seconds(b["cpu_time"].get<double>(), unit.get<std::string>()));
+    }
     auto add = [&](const std::string& variant, const std::string& metric, double value) {
       m.samples[{variant, metric}].push_back(value);
     };
@@ -178,7 +198,9 @@ Expected<Measurements> measurements_from_gbench(const json& document, const std:
       add(arg, "makespan", seconds);
       for (const auto& [key, value] : b.items()) {
         if (!value.is_number()) continue;
-        if (key.rfind("task_", 0) == 0 && key.size() > 7 && key.compare(key.size() - 2, 2, "_s") == 0) {
+        if (ends_with(key, "_cpu_s") && key.rfind("task_", 0) == 0 && key.size() > 11) {
+          add(arg, "task_cpu:" + key.substr(5, key.size() - 11), value.get<double>());
+        } else if (key.rfind("task_", 0) == 0 && key.size() > 7 && ends_with(key, "_s")) {
           add(arg, "task:" + key.substr(5, key.size() - 7), value.get<double>());
         } else if (key == "quality" || key == "instances_ok" || key == "success" || key == "total_s") {
           add(arg, key == "total_s" ? "total" : key, value.get<double>());
@@ -187,9 +209,11 @@ Expected<Measurements> measurements_from_gbench(const json& document, const std:
         }
       }
     } else if (family == "BM_Task") {
-      add("alone", "task:" + arg.substr(0, arg.find('-')), seconds);
+      const std::string id = arg.substr(0, arg.find('-'));
+      add("alone", "task:" + id, seconds);
       for (const auto& [key, value] : b.items()) {
         if (value.is_number() && key.rfind("op:", 0) == 0) add("alone", key, value.get<double>());
+        if (value.is_number() && key == "cpu_s") add("alone", "task_cpu:" + id, value.get<double>());
       }
     } else if (family == "BM_Task8") {
       add("inprocess", "op:8/" + arg, seconds);
@@ -208,6 +232,38 @@ Expected<Measurements> load_measurements(const fs::path& path) {
   return measurements_from_gbench(*document, path.string());
 }
 
+namespace {
+
+// Appends `more`'s samples to `into`'s, key by key; a key keeps its rounds only while every
+// sample on both sides has one.
+template <typename Key>
+void append_tagged(std::map<Key, std::vector<double>>& into, std::map<Key, std::vector<std::size_t>>& into_rounds,
+                   const std::map<Key, std::vector<double>>& more,
+                   const std::map<Key, std::vector<std::size_t>>& more_rounds) {
+  for (const auto& [key, values] : more) {
+    auto& target = into[key];
+    const auto tagged = into_rounds.find(key);
+    const bool into_tagged = target.empty() || (tagged != into_rounds.end() && tagged->second.size() == target.size());
+    const auto more_tagged = more_rounds.find(key);
+    const bool tagged_both = into_tagged && more_tagged != more_rounds.end() && more_tagged->second.size() == values.size();
+    target.insert(target.end(), values.begin(), values.end());
+    if (tagged_both) {
+      auto& rounds = into_rounds[key];
+      rounds.insert(rounds.end(), more_tagged->second.begin(), more_tagged->second.end());
+    } else {
+      into_rounds.erase(key);
+    }
+  }
+}
+
+}  // namespace
+
+void tag_round(Measurements& m, std::size_t round) {
+  for (const auto& [key, values] : m.samples) m.sample_rounds[key].assign(values.size(), round);
+  for (const auto& [name, values] : m.benchmarks) m.benchmark_rounds[name].assign(values.size(), round);
+  for (const auto& [name, values] : m.benchmark_instructions) m.instruction_rounds[name].assign(values.size(), round);
+}
+
 Status merge_measurements(Measurements& into, const Measurements& more) {
   if (into.time_scale_known && more.time_scale_known &&
       std::abs(into.time_scale - more.time_scale) > 1e-12 * std::abs(into.time_scale)) {
@@ -218,14 +274,15 @@ Status merge_measurements(Measurements& into, const Measurements& more) {
     into.time_scale = more.time_scale;
     into.time_scale_known = true;
   }
-  for (const auto& [key, values] : more.samples) {
-    auto& target = into.samples[key];
+  append_tagged(into.samples, into.sample_rounds, more.samples, more.sample_rounds);
+  append_tagged(into.benchmarks, into.benchmark_rounds, more.benchmarks, more.benchmark_rounds);
+  for (const auto& [name, values] : more.benchmark_cpu) {
+    auto& target = into.benchmark_cpu[name];
     target.insert(target.end(), values.begin(), values.end());
   }
-  for (const auto& [name, values] : more.benchmarks) {
-    auto& target = into.benchmarks[name];
-    target.insert(target.end(), values.begin(), values.end());
-  }
+  append_tagged(into.benchmark_instructions, into.instruction_rounds, more.benchmark_instructions,
+                more.instruction_rounds);
+  if (into.instruction_counter.empty()) into.instruction_counter = more.instruction_counter;
   if (into.spec.empty()) into.spec = more.spec;
   into.facts.insert(more.facts.begin(), more.facts.end());  // the first source's facts win
   into.source = into.source.empty() ? more.source : into.source + ", " + more.source;

@@ -18,6 +18,7 @@ namespace flowbench {
 //   makespan          a run's wall time (seconds)
 //   total             the sum of its task durations (seconds)
 //   task:<id>         one task's wall time (seconds), from runs where it succeeded
+//   task_cpu:<id>     the CPU time (user + system) of its process tree (seconds), same runs
 //   op:<id>/<op>      one sub-operation of a task (seconds)
 //   quality           pass rate of the quality checks over the run's tasks (0..1)
 //   success           1 when the run completed, else 0
@@ -35,6 +36,24 @@ struct Measurements {
   // Every Google Benchmark entry by its name (without /iterations:N, /manual_time,
   // /real_time): real time per iteration in seconds, one sample per repetition.
   std::map<std::string, std::vector<double>> benchmarks;
+  // The same entries' CPU time per iteration (cpu_time, seconds), and their instructions per
+  // iteration where flowbench counted them (`instruction_counter` says how).
+  std::map<std::string, std::vector<double>> benchmark_cpu;
+  std::map<std::string, std::vector<double>> benchmark_instructions;
+  std::string instruction_counter;
+  // Where the data was measured in rounds (flowbench ab, calibrate): the round of each
+  // sample, index for index with `samples`, `benchmarks` (and `benchmark_cpu`, read from the
+  // same entries) and `benchmark_instructions`. A key whose samples are not all tagged has no
+  // entry. The gate pairs the two sides of a comparison by round.
+  std::map<SampleKey, std::vector<std::size_t>> sample_rounds;
+  std::map<std::string, std::vector<std::size_t>> benchmark_rounds;
+  std::map<std::string, std::vector<std::size_t>> instruction_rounds;
+  bool duet = false;  // the rounds were measured as a duet (both arms at once)
+  // A baseline drawn from history: the commit (an index in its window) of each sample, index
+  // for index with `samples` and `benchmarks`. The gate then takes the commit, not the run,
+  // as the unit of the baseline.
+  std::map<SampleKey, std::vector<std::size_t>> sample_commits;
+  std::map<std::string, std::vector<std::size_t>> benchmark_commits;
   std::filesystem::path spec;  // the workflow spec the data was measured on ("" = unknown)
   double time_scale = 1.0;  // the scale the data was measured at
   bool time_scale_known = false;  // false: counts only (e.g. old instances records), any scale fits
@@ -61,6 +80,9 @@ bool is_time_metric(const std::string& metric);
 // instances.json files contributes `instances_ok`. Errors name the file and the fix.
 Expected<Measurements> measurements_from_folder(const std::filesystem::path& folder);
 
+// One run folder's measurements as variant `variant`.
+Expected<Measurements> measurements_from_run(const std::filesystem::path& run_dir, const std::string& variant);
+
 // Reads Google Benchmark JSON written by flowbench_bench (or `flowbench export --format
 // gbench`), or by any other Google Benchmark binary: every entry is kept by its name;
 // flowbench's own are also read as metrics: BM_Workflow/<variant> is the makespan of that
@@ -70,6 +92,9 @@ Expected<Measurements> measurements_from_folder(const std::filesystem::path& fol
 // (aggregates are recomputed). `source` names the file in errors.
 Expected<Measurements> measurements_from_gbench(const nlohmann::json& document, const std::string& source);
 
+// A benchmark's name as the gate keys it: without /manual_time, /real_time, /iterations:N.
+std::string benchmark_base_name(std::string name);
+
 // Either of the above, by what the path is.
 Expected<Measurements> load_measurements(const std::filesystem::path& path);
 
@@ -77,7 +102,10 @@ Expected<Measurements> load_measurements(const std::filesystem::path& path);
 Expected<Measurements> load_all_measurements(const std::vector<std::filesystem::path>& paths);
 
 // Adds `more` to `into` (same variant and metric: samples appended). Errors when the two
-// were measured at different time scales.
+// were measured at different time scales. Rounds carry over where both sides have them.
 Status merge_measurements(Measurements& into, const Measurements& more);
+
+// Tags every sample of `m` as measured in `round` (data of one round of an A/B run).
+void tag_round(Measurements& m, std::size_t round);
 
 }  // namespace flowbench

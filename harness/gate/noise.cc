@@ -1,8 +1,10 @@
 #include "gate/noise.h"
 
 #include <cmath>
+#include <map>
 #include <set>
 
+#include "analyze/paired.h"
 #include "analyze/stats.h"
 #include "platform/posix.h"
 #include "platform/atomic_file.h"
@@ -30,26 +32,78 @@ std::vector<double> NoiseMetric::pooled() const {
   return out;
 }
 
-const NoiseMetric* NoiseFile::find(const std::string& variant, const std::string& metric) const {
+const char* design_name(Design design) { return design == Design::kDuet ? "duet" : "turn"; }
+
+const NoiseMetric* NoiseFile::find(const std::string& variant, const std::string& metric,
+                                   std::optional<Design> design) const {
+  const NoiseMetric* any = nullptr;
   for (const auto& m : metrics) {
-    if (m.variant == variant && m.metric == metric) return &m;
+    if (m.variant != variant || m.metric != metric) continue;
+    if (!design || m.design == *design) return &m;
+    if (!any) any = &m;
   }
-  return nullptr;
+  return any;
+}
+
+std::string noise_variant(const std::string& variant, const std::string& benchmark, const char* measure) {
+  if (benchmark.empty()) return variant;
+  const std::string m = measure;
+  if (m == "CPU time") return "benchmark cpu";
+  if (m == "instructions") return "benchmark instructions";
+  return "benchmark";
 }
 
 namespace {
 
-NoiseMetric metric_from(std::string variant, std::string metric, std::vector<double> a, std::vector<double> b) {
-  NoiseMetric m{std::move(variant), std::move(metric), std::move(a), std::move(b), 0, 0};
+NoiseMetric metric_from(std::string variant, std::string metric, std::vector<double> a, std::vector<double> b,
+                        bool paired, Design design) {
+  NoiseMetric m;
+  m.variant = std::move(variant);
+  m.metric = std::move(metric);
+  m.a = std::move(a);
+  m.b = std::move(b);
+  m.paired = paired && m.a.size() == m.b.size();
+  m.design = design;
   const auto pooled = m.pooled();
   m.median = median(pooled);
   m.mad_rel = m.median != 0 ? mad(pooled) / std::fabs(m.median) : 0;
+  if (m.paired) {
+    std::vector<double> logs;
+    for (std::size_t i = 0; i < m.a.size(); ++i) {
+      if (m.a[i] > 0 && m.b[i] > 0) logs.push_back(std::log(m.b[i] / m.a[i]));
+    }
+    double mean = 0, squares = 0;
+    for (double x : logs) mean += x / static_cast<double>(logs.size());
+    for (double x : logs) squares += (x - mean) * (x - mean);
+    m.ratio_sd = logs.size() > 1 ? std::sqrt(squares / static_cast<double>(logs.size() - 1)) : 0;
+  }
   return m;
+}
+
+// Both sides of one metric, paired by round where both have rounds.
+template <typename Key>
+void add_metric(NoiseFile& noise, const std::string& variant, const std::string& name,
+                const std::map<Key, std::vector<double>>& a, const std::map<Key, std::vector<std::size_t>>& a_rounds,
+                const std::vector<double>& b, const std::map<Key, std::vector<std::size_t>>& b_rounds, const Key& key,
+                Design design) {
+  auto other = a.find(key);
+  if (other == a.end() || other->second.size() < 2 || b.size() < 2) return;
+  auto ra = a_rounds.find(key);
+  auto rb = b_rounds.find(key);
+  if (ra != a_rounds.end() && rb != b_rounds.end() && ra->second.size() == other->second.size() &&
+      rb->second.size() == b.size()) {
+    Pairs pairs = pair_by_round(other->second, ra->second, b, rb->second);
+    if (pairs.base.size() >= 2) {
+      noise.metrics.push_back(metric_from(variant, name, std::move(pairs.base), std::move(pairs.now), true, design));
+      return;
+    }
+  }
+  noise.metrics.push_back(metric_from(variant, name, other->second, b, false, design));
 }
 
 }  // namespace
 
-NoiseFile noise_from(const Measurements& a, const Measurements& b, std::size_t repetitions) {
+NoiseFile noise_from(const Measurements& a, const Measurements& b, std::size_t repetitions, Design design) {
   NoiseFile noise;
   noise.machine = this_machine();
   noise.spec = b.spec.string();
@@ -61,16 +115,24 @@ NoiseFile noise_from(const Measurements& a, const Measurements& b, std::size_t r
   noise.repetitions = repetitions;
   noise.recorded = iso8601(std::chrono::system_clock::now());
   for (const auto& [key, values] : b.samples) {
-    auto other = a.samples.find(key);
-    if (other == a.samples.end() || other->second.size() < 2 || values.size() < 2) continue;
-    noise.metrics.push_back(metric_from(key.variant, key.metric, other->second, values));
+    add_metric(noise, key.variant, key.metric, a.samples, a.sample_rounds, values, b.sample_rounds, key, design);
   }
   for (const auto& [name, values] : b.benchmarks) {
-    auto other = a.benchmarks.find(name);
-    if (other == a.benchmarks.end() || other->second.size() < 2 || values.size() < 2) continue;
-    noise.metrics.push_back(metric_from("benchmark", name, other->second, values));
+    add_metric(noise, "benchmark", name, a.benchmarks, a.benchmark_rounds, values, b.benchmark_rounds, name, design);
+  }
+  for (const auto& [name, values] : b.benchmark_cpu) {
+    add_metric(noise, "benchmark cpu", name, a.benchmark_cpu, a.benchmark_rounds, values, b.benchmark_rounds, name,
+               design);
+  }
+  for (const auto& [name, values] : b.benchmark_instructions) {
+    add_metric(noise, "benchmark instructions", name, a.benchmark_instructions, a.instruction_rounds, values,
+               b.instruction_rounds, name, design);
   }
   return noise;
+}
+
+void add_noise(NoiseFile& into, const NoiseFile& more) {
+  into.metrics.insert(into.metrics.end(), more.metrics.begin(), more.metrics.end());
 }
 
 nlohmann::ordered_json noise_json(const NoiseFile& noise) {
@@ -85,8 +147,12 @@ nlohmann::ordered_json noise_json(const NoiseFile& noise) {
   out["repetitions"] = noise.repetitions;
   out["metrics"] = nlohmann::ordered_json::array();
   for (const auto& m : noise.metrics) {
-    out["metrics"].push_back({{"variant", m.variant}, {"metric", m.metric}, {"median", m.median},
-                              {"mad_rel", m.mad_rel}, {"a", m.a}, {"b", m.b}});
+    nlohmann::ordered_json one = {{"variant", m.variant}, {"metric", m.metric}, {"design", design_name(m.design)},
+                                  {"paired", m.paired}, {"median", m.median}, {"mad_rel", m.mad_rel}};
+    if (m.paired) one["ratio_sd"] = m.ratio_sd;
+    one["a"] = m.a;
+    one["b"] = m.b;
+    out["metrics"].push_back(std::move(one));
   }
   return out;
 }
@@ -168,8 +234,23 @@ class NoiseReader {
         sides[s].push_back(v.get<double>());
       }
     }
+    // Files of round 2 hold neither: unpaired, arms in turn.
+    Design design = Design::kTurn;
+    if (raw.contains("design")) {
+      if (raw["design"] == "duet") design = Design::kDuet;
+      else if (raw["design"] != "turn") return fail(where + "/design", "must be \"turn\" or \"duet\"", "write it again with `flowbench calibrate`");
+    }
+    bool paired = false;
+    if (raw.contains("paired")) {
+      if (!raw["paired"].is_boolean()) return fail(where + "/paired", "must be true or false", "write it again with `flowbench calibrate`");
+      paired = raw["paired"].get<bool>();
+      if (paired && sides[0].size() != sides[1].size()) {
+        return fail(where + "/b", "a paired metric needs as many samples as /a (one a round)",
+                    "write it again with `flowbench calibrate`");
+      }
+    }
     return metric_from(raw["variant"].get<std::string>(), raw["metric"].get<std::string>(), std::move(sides[0]),
-                       std::move(sides[1]));
+                       std::move(sides[1]), paired, design);
   }
 
   fs::path file_;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,12 +26,20 @@ struct MachineFingerprint {
 };
 MachineFingerprint this_machine();
 
+// How a noise file's rounds were measured: the arms in turn, or as a duet (at once, each
+// on its own CPUs).
+enum class Design { kTurn, kDuet };
+const char* design_name(Design design);  // "turn", "duet"
+
 struct NoiseMetric {
-  std::string variant;  // "benchmark" for a Google Benchmark name
+  std::string variant;  // "benchmark" for a Google Benchmark name ("benchmark cpu", "benchmark instructions")
   std::string metric;   // the metric key, or the benchmark's name
   std::vector<double> a, b;  // the two arms' samples (seconds, or the rate/count itself)
+  bool paired = false;  // a[i] and b[i] were measured in the same round
+  Design design = Design::kTurn;
   double median = 0;    // of both arms together
   double mad_rel = 0;   // median absolute deviation / median, both arms together
+  double ratio_sd = 0;  // paired: standard deviation of the per-round log ratios b/a
   std::vector<double> pooled() const;
 };
 
@@ -45,13 +54,21 @@ struct NoiseFile {
   std::size_t repetitions = 0;  // a side
   std::vector<NoiseMetric> metrics;
 
-  // The metric's entry, or nullptr.
-  const NoiseMetric* find(const std::string& variant, const std::string& metric) const;
+  // The metric's entry measured with `design` (else with any), or nullptr.
+  const NoiseMetric* find(const std::string& variant, const std::string& metric,
+                          std::optional<Design> design = std::nullopt) const;
 };
 
-// A noise file from two arms' measurements of the same build: every metric (and benchmark)
-// with at least 2 samples on each side.
-NoiseFile noise_from(const Measurements& a, const Measurements& b, std::size_t repetitions);
+// The noise file's name for a target's data: its variant, or "benchmark", "benchmark cpu",
+// "benchmark instructions" for a benchmark measure.
+std::string noise_variant(const std::string& variant, const std::string& benchmark, const char* measure);
+
+// A noise file from two arms' measurements of the same build: every metric (and benchmark
+// measure) with at least 2 samples on each side, paired by round where both sides have rounds.
+NoiseFile noise_from(const Measurements& a, const Measurements& b, std::size_t repetitions, Design design);
+
+// Adds `more`'s metrics (another design's rounds of the same build) to `into`.
+void add_noise(NoiseFile& into, const NoiseFile& more);
 
 nlohmann::ordered_json noise_json(const NoiseFile& noise);
 

@@ -71,11 +71,15 @@ Measurements history_baseline(const Snapshot& snapshot, const Fingerprint& candi
     return m;
   }
   std::vector<std::string> names;
-  for (const auto* commit : commits) {
+  for (std::size_t index = 0; index < commits.size(); ++index) {
+    const auto* commit = commits[index];
     names.push_back(commit->hash.substr(0, 12));
     for (const auto& [key, values] : commit->samples) {
-      auto& into = key.variant == kBenchmarkVariant ? m.benchmarks[key.metric] : m.samples[key];
+      const bool benchmark = key.variant == kBenchmarkVariant;
+      auto& into = benchmark ? m.benchmarks[key.metric] : m.samples[key];
       into.insert(into.end(), values.begin(), values.end());
+      auto& tags = benchmark ? m.benchmark_commits[key.metric] : m.sample_commits[key];
+      tags.insert(tags.end(), values.size(), index);
     }
   }
   m.time_scale = std::atof(candidate.fields.count("time_scale") ? candidate.fields.at("time_scale").c_str() : "1");

@@ -21,6 +21,23 @@ std::vector<double> pooled(const MetricTimeline& m, std::size_t begin, std::size
   return out;
 }
 
+// The commit of each sample pooled() returns.
+std::vector<std::size_t> commits_of(const MetricTimeline& m, std::size_t begin, std::size_t end) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = begin; i < end; ++i) out.insert(out.end(), m.samples[i].size(), i);
+  return out;
+}
+
+// The change from the commits [begin, at) to [at, end): commit against commit (a model with
+// two levels), never the runs of a few commits pooled as if independent; the runs alone only
+// when each side is a single commit.
+std::optional<Comparison> level_change(const MetricTimeline& m, std::size_t begin, std::size_t at, std::size_t end,
+                                       bool lower_better) {
+  const auto before = pooled(m, begin, at), after = pooled(m, at, end);
+  auto levels = compare_commit_levels(before, commits_of(m, begin, at), after, commits_of(m, at, end), !lower_better);
+  return levels ? levels : compare_samples(before, after, !lower_better);
+}
+
 // The change in the bad direction from `before` to `after` medians (+0.1: 10% worse).
 double worse_by(double before, double after, bool lower_better) {
   if (before == 0) return 0;
@@ -59,7 +76,7 @@ std::vector<Change> changes_of(const MetricTimeline& metric, const std::string& 
     const std::size_t begin = std::max(previous, at > options.window ? at - options.window : 0);
     const std::size_t end = std::min(next, at + options.window);
     const auto before = pooled(metric, begin, at), after = pooled(metric, at, end);
-    auto effect = compare_samples(before, after, !lower_better);
+    auto effect = level_change(metric, begin, at, end, lower_better);
     if (!effect) continue;
     const double worse = effect->worse;
     const bool excludes_none = worse > 0 ? effect->worse_low > 0 : effect->worse_high < 0;

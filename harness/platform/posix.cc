@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -121,6 +122,7 @@ namespace {
 // the handler and all its descendants at once) and gets exactly the environment we built.
 struct OwnGroupAndEnv {
   const char* const* envp;
+  const cpu_set_t* cpus;  // null: inherit flowbench's
 
   bp::error_code on_setup(bp::posix::default_launcher& launcher, const bp::filesystem::path&,
                           const char* const*) {
@@ -130,6 +132,9 @@ struct OwnGroupAndEnv {
   bp::error_code on_exec_setup(bp::posix::default_launcher&, const bp::filesystem::path&,
                                const char* const*) {
     if (::setpgid(0, 0) != 0) return bp::error_code(errno, bp::system_category());
+    if (cpus && ::sched_setaffinity(0, sizeof(cpu_set_t), cpus) != 0) {
+      return bp::error_code(errno, bp::system_category());
+    }
     return {};
   }
   // The child could not exec. Boost would go on to call exit(), which in a vfork child
@@ -165,12 +170,16 @@ Expected<int> spawn_in_own_group(const SpawnRequest& request) {
   // makes system calls (dup2, chdir, setpgid, close_range, execve) before exec.
   // Boost notifies the io_context of the fork inside the child, which shares our memory,
   // so each launch gets a context of its own that nothing else uses.
+  cpu_set_t cpus;
+  CPU_ZERO(&cpus);
+  for (int cpu : request.cpus) CPU_SET(cpu, &cpus);
   boost::asio::io_context launch_context;
   bp::error_code ec;
   bp::posix::vfork_launcher launcher;
   auto process = launcher(launch_context.get_executor(), ec, request.executable, args,
                           bp::process_stdio{nullptr, log_fd, log_fd},
-                          bp::process_start_dir{request.cwd}, OwnGroupAndEnv{envp.data()});
+                          bp::process_start_dir{request.cwd},
+                          OwnGroupAndEnv{envp.data(), request.cpus.empty() ? nullptr : &cpus});
   ::close(log_fd);
   if (ec) {
     return Error{"cannot start " + request.executable.string() + ": " + ec.message()};
@@ -206,12 +215,27 @@ std::optional<Reaped> try_reap(int pid) {
 
 Expected<int> run_and_wait(const std::filesystem::path& executable, const std::vector<std::string>& argv,
                            const std::filesystem::path& log) {
-  auto pid = spawn_in_own_group({executable, argv, environment(), std::filesystem::current_path(), log});
+  auto pid = spawn_in_own_group({executable, argv, environment(), std::filesystem::current_path(), log, {}});
   if (!pid) return pid.error();
+  return wait_for(*pid);
+}
+
+int wait_for(int pid) {
   int status = 0;
-  while (::waitpid(*pid, &status, 0) < 0 && errno == EINTR) {
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+std::vector<int> available_cpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  std::vector<int> out;
+  if (::sched_getaffinity(0, sizeof set, &set) != 0) return out;
+  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+    if (CPU_ISSET(cpu, &set)) out.push_back(cpu);
+  }
+  return out;
 }
 
 bool signal_group(int pgid, int sig) { return ::kill(-pgid, sig) == 0; }

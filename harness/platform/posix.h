@@ -67,11 +67,19 @@ struct SpawnRequest {
   std::vector<std::string> env;      // "KEY=value", the whole environment
   std::filesystem::path cwd;
   std::filesystem::path log;         // stdout and stderr are appended here
+  std::vector<int> cpus;             // CPUs it (and everything it starts) may run on; empty = ours
 };
 
 // Starts the process as the leader of a new process group, stdin from /dev/null and
 // stdout+stderr to the log file. Returns its pid (which is also its group id).
 Expected<int> spawn_in_own_group(const SpawnRequest& request);
+
+// Waits for a child started by spawn_in_own_group to end: its exit code, or 128+signal.
+int wait_for(int pid);
+
+// The CPUs this process may run on (its affinity, which a cgroup cpuset also narrows), in
+// ascending order.
+std::vector<int> available_cpus();
 
 // Runs a program to its end (stdin /dev/null, stdout+stderr to `log`); its exit code, or
 // 128+signal when killed, or an error when it could not start.

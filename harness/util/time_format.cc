@@ -1,5 +1,7 @@
 #include "util/time_format.h"
 
+#include <cstdlib>
+
 #include <cctype>
 #include <cstdio>
 #include <ctime>
@@ -135,6 +137,18 @@ std::string duration_text(double seconds) {
     std::snprintf(buffer, sizeof buffer, "%.2f ms", seconds * 1000);
   }
   return buffer;
+}
+
+std::optional<double> parse_duration(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  if (end == text.c_str() || !(value >= 0)) return std::nullopt;
+  const std::string unit(end);
+  if (unit.empty() || unit == "s") return value;
+  if (unit == "m" || unit == "min") return value * 60;
+  if (unit == "h") return value * 3600;
+  return std::nullopt;
 }
 
 }  // namespace flowbench

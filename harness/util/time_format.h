@@ -25,6 +25,9 @@ std::string clock_duration(std::chrono::nanoseconds d);
 // minutes up, "3.20 s" from a second, "250.00 ms" below.
 std::string duration_text(double seconds);
 
+// "600", "600s", "10m", "1.5h": seconds; nullopt when not a duration.
+std::optional<double> parse_duration(const std::string& text);
+
 // Milliseconds as seconds with three decimals: 1750.4 -> "1.750" (JUnit, descriptions).
 std::string seconds_text(double ms);
 

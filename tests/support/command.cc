@@ -27,15 +27,9 @@ CommandResult run_command(const std::vector<std::string>& argv, const fs::path& 
   bp::process process(io, argv.front(), args, bp::process_stdio{nullptr, out, err},
                       bp::process_start_dir{cwd});
   if (while_running) {
-    while_running([&process](int signal) {
-      if (signal == SIGINT) {
-        process.interrupt();
-      } else if (signal == SIGTERM) {
-        process.request_exit();
-      } else {
-        ::kill(process.id(), signal);  // SIGHUP, SIGQUIT, SIGKILL: as a terminal or the OOM killer sends them
-      }
-    });
+    // The signal itself, as a terminal (SIGINT), a service manager (SIGTERM) or the OOM killer
+    // (SIGKILL) sends it: Boost's interrupt() sends SIGTERM where it has no pidfd.
+    while_running([&process](int signal) { ::kill(process.id(), signal); });
   }
   CommandResult result;
   result.exit_code = process.wait();
