@@ -23,6 +23,7 @@
 #include <random>
 #include <sstream>
 
+#include "analyze/replay.h"
 #include "analyze/run_data.h"
 #include "model/spec_loader.h"
 #include "platform/posix.h"
@@ -97,6 +98,14 @@ bool run_and_report(benchmark::State& state, const RunRequest& request) {
     for (const auto& op : task.profile->ops) state.counters["op:" + task.id + "/" + op.name] = op.duration_ms / 1000;
     passed += task.profile->quality_passed.value_or(0);
     failed += task.profile->quality_failed.value_or(0);
+  }
+  // Each task's slack in this run's schedule replayed at its workers (0 in a sequential run).
+  std::vector<double> durations;
+  for (const auto& task : run->tasks) durations.push_back(task.profile ? task.profile->duration_ms / 1000 : 0.0);
+  const auto slack =
+      schedule_slack(run->deps, durations, replay_schedule(run->deps, durations, request.mode == RunMode::kSequential ? 1 : request.jobs));
+  for (std::size_t i = 0; i < run->tasks.size(); ++i) {
+    if (run->tasks[i].profile) state.counters["task_" + run->tasks[i].id + "_slack_s"] = slack[i];
   }
   state.counters["total_s"] = total;
   state.counters["success"] = report->end.status == RunStatus::kComplete ? 1 : 0;

@@ -41,7 +41,7 @@ TEST(AnalyzeTest, CriticalPathBoundsSiblingsAndWhatIf) {
   testing::TempDir dir;
   auto run = load_run(write_run(dir.path(), "r", {{"a", 100}, {"b", 300}, {"c", 200}, {"d", 100}}, 520));
   ASSERT_TRUE(run.ok()) << run.error().message;
-  auto a = analyze_run(*run, {{"b", 0.05}}, 1.0);
+  auto a = analyze_run(*run, {{"b", 0.05, false}}, 1.0);
   ASSERT_TRUE(a.ok()) << a.error().message;
   EXPECT_EQ(a->total_ms, 700);
   EXPECT_EQ(a->path.tasks, (std::vector<std::string>{"a", "b", "d"}));
@@ -67,11 +67,51 @@ TEST(AnalyzeTest, CriticalPathBoundsSiblingsAndWhatIf) {
 TEST(AnalyzeTest, WhatIfUsesModelUnits) {
   testing::TempDir dir;
   auto run = load_run(write_run(dir.path(), "r", {{"a", 100}, {"b", 300}, {"c", 200}, {"d", 100}}, 520, 0.001));
-  auto a = analyze_run(*run, {{"b", 60}}, 0.001);  // 60 model-s = 60 ms measured
+  auto a = analyze_run(*run, {{"b", 60, false}}, 0.001);  // 60 model-s = 60 ms measured
   EXPECT_EQ(a->what_if_path->length_ms, 400);
   EXPECT_FALSE(analyze_run(*run, {{"zz", 1}}, 1.0).ok());
   EXPECT_FALSE(parse_what_if("8").ok());
-  EXPECT_EQ(parse_what_if("8=600s").value().seconds, 600);
+  EXPECT_FALSE(parse_what_if("8=-0.5").ok());
+  EXPECT_FALSE(parse_what_if("=0.5").ok());
+  EXPECT_EQ(parse_what_if("8=600s").value().value, 600);
+  EXPECT_FALSE(parse_what_if("8=600s").value().factor);
+  EXPECT_EQ(parse_what_if("8=0.5").value().value, 0.5);
+  EXPECT_TRUE(parse_what_if("8=0.5x").value().factor);
+}
+
+// a -> {b 300, c 200} -> d, replayed at 2 workers: 500 as measured. b at half: the path goes
+// through c (400); the replay, the critical path and the tight bound say so.
+TEST(AnalyzeTest, WhatIfFactorsReplayTheSchedule) {
+  testing::TempDir dir;
+  auto run = load_run(write_run(dir.path(), "r", {{"a", 100}, {"b", 300}, {"c", 200}, {"d", 100}}, 520));
+  auto a = analyze_run(*run, {{"b", 0.5}}, 1.0, 2);
+  ASSERT_TRUE(a.ok()) << a.error().message;
+  EXPECT_EQ(a->workers, 2u);
+  EXPECT_EQ(a->time_won.replayed_ms, 500);
+  EXPECT_EQ(a->what_if_replayed_ms, 400);
+  EXPECT_EQ(a->what_if_path->tasks, (std::vector<std::string>{"a", "c", "d"}));
+  EXPECT_EQ(a->what_if_bound_ms, 400);
+  const auto summary = summary_json(*a, 1.0);
+  EXPECT_EQ(summary["what_if"]["makespan_ms"], 400);
+  EXPECT_EQ(summary["what_if"]["factors"]["b"], 0.5);
+  EXPECT_EQ(summary["makespan_vs_tight_bound"]["workers"], 2);
+  EXPECT_EQ(summary["makespan_vs_tight_bound"]["bound_ms"], 500);
+  EXPECT_NEAR(summary["makespan_vs_tight_bound"]["excess"].get<double>(), 520.0 / 500 - 1, 1e-12);
+  // Where time can be won: b first (at zero, a -> c -> d = 400), c off the path saves nothing.
+  const auto& rows = summary["where_time_can_be_won"]["rows"];
+  ASSERT_FALSE(rows.empty());
+  EXPECT_EQ(rows[0]["task"], "b");
+  EXPECT_EQ(rows[0]["makespan_at_zero_ms"], 400);
+  EXPECT_NEAR(rows[0]["saving_at_zero"].get<double>(), 0.2, 1e-12);
+  EXPECT_EQ(summary["slack_ms"]["c"], 100);
+  EXPECT_EQ(summary["slack_ms"]["b"], 0);
+  std::ostringstream out;
+  print_analysis(out, *a, 1.0);
+  // The ranked table comes first, before the plan's top 10.
+  EXPECT_LT(out.str().find("WHERE TIME CAN BE WON"), out.str().find("TOP 10 SLOWEST TASKS")) << out.str();
+  EXPECT_NE(out.str().find(": 42.9% of the work; at zero the workflow 20.0% shorter, at half 20.0%"), std::string::npos)
+      << out.str();
+  EXPECT_NE(out.str().find("parse: 25.0% of Task b (at most 25.0% of Task b to win)"), std::string::npos) << out.str();
 }
 
 TEST(AnalyzeTest, PrintsThePlansReportComputed) {

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "analyze/bounds.h"
 #include "util/text.h"
 #include "util/time_format.h"
 
@@ -56,18 +57,46 @@ std::vector<SiblingSet> sibling_sets(const RunRecord& run, const std::vector<dou
   return sets;
 }
 
+ordered_json time_won_json(const RunAnalysis& a) {
+  const RunRecord& run = *a.run;
+  const TimeWon& won = a.time_won;
+  ordered_json rows = ordered_json::array();
+  for (const auto& c : won.ceilings) {
+    ordered_json row = {{"task", run.tasks[c.task].id}, {"name", run.tasks[c.task].name}};
+    if (!c.op.empty()) row["op"] = c.op;
+    row["ms"] = c.ms;
+    row["share_of_task"] = c.share_of_task;
+    row["share_of_work"] = c.share_of_work;
+    row["makespan_at_zero_ms"] = c.makespan_zero_ms;
+    row["makespan_at_half_ms"] = c.makespan_half_ms;
+    row["saving_at_zero"] = won.replayed_ms > 0 ? 1 - c.makespan_zero_ms / won.replayed_ms : 0.0;
+    row["saving_at_half"] = won.replayed_ms > 0 ? 1 - c.makespan_half_ms / won.replayed_ms : 0.0;
+    rows.push_back(std::move(row));
+  }
+  return {{"workers", won.workers}, {"replayed_makespan_ms", won.replayed_ms}, {"every_task", won.every_task},
+          {"rows", std::move(rows)}};
+}
+
 }  // namespace
 
 Expected<WhatIf> parse_what_if(const std::string& text) {
   const auto eq = text.find('=');
   std::string value = eq == std::string::npos ? "" : text.substr(eq + 1);
-  if (!value.empty() && value.back() == 's') value.pop_back();
-  char* end = nullptr;
-  const double seconds = value.empty() ? -1 : std::strtod(value.c_str(), &end);
-  if (eq == 0 || eq == std::string::npos || !end || *end != '\0' || seconds < 0) {
-    return Error{"--what-if " + text + ": write TASK=SECONDS, e.g. --what-if 8=600s"};
+  WhatIf w;
+  if (!value.empty() && value.back() == 's') {
+    w.factor = false;
+    value.pop_back();
+  } else if (!value.empty() && value.back() == 'x') {
+    value.pop_back();
   }
-  return WhatIf{text.substr(0, eq), seconds};
+  char* end = nullptr;
+  w.value = value.empty() ? -1 : std::strtod(value.c_str(), &end);
+  if (eq == 0 || eq == std::string::npos || !end || *end != '\0' || !(w.value >= 0)) {
+    return Error{"--what-if " + text + ": write TASK=FACTOR (0 or more: 8=0.5 halves task 8, 3=0 removes task 3) or "
+                 "TASK=SECONDS (8=600s)"};
+  }
+  w.id = text.substr(0, eq);
+  return w;
 }
 
 PathResult critical_path(const RunRecord& run, const std::vector<double>& durations_ms) {
@@ -94,7 +123,8 @@ PathResult critical_path(const RunRecord& run, const std::vector<double>& durati
   return result;
 }
 
-Expected<RunAnalysis> analyze_run(const RunRecord& run, const std::vector<WhatIf>& what_ifs, double display_scale) {
+Expected<RunAnalysis> analyze_run(const RunRecord& run, const std::vector<WhatIf>& what_ifs, double display_scale,
+                                  std::size_t workers) {
   RunAnalysis a;
   a.run = &run;
   std::vector<double> durations;
@@ -123,8 +153,15 @@ Expected<RunAnalysis> analyze_run(const RunRecord& run, const std::vector<WhatIf
   const bool sequential = run.context.value("mode", std::string()) == "sequential";
   const auto jobs = run.context.contains("jobs") && run.context["jobs"].is_number_unsigned()
                         ? run.context["jobs"].get<std::size_t>() : std::size_t{1};
-  a.workers = sequential ? 1 : std::max<std::size_t>(1, jobs);
+  a.workers = workers > 0 ? workers : sequential ? 1 : std::max<std::size_t>(1, jobs);
   a.bound_at_workers_ms = std::max(a.path.length_ms, a.total_ms / static_cast<double>(a.workers));
+  a.tight_bound_at_workers_ms = tight_lower_bound(run.deps, durations, a.workers);
+  std::vector<std::vector<std::pair<std::string, double>>> ops(run.tasks.size());
+  for (std::size_t i = 0; i < run.tasks.size(); ++i) {
+    if (!run.tasks[i].profile) continue;
+    for (const auto& op : run.tasks[i].profile->ops) ops[i].emplace_back(op.name, op.duration_ms);
+  }
+  a.time_won = where_time_can_be_won(run.deps, durations, ops, a.workers);
   const bool all_expected = !run.tasks.empty() && std::all_of(run.tasks.begin(), run.tasks.end(),
                                                                 [](const TaskRecord& t) { return t.expected_s.has_value(); });
   if (all_expected) {
@@ -141,10 +178,12 @@ Expected<RunAnalysis> analyze_run(const RunRecord& run, const std::vector<WhatIf
     for (const auto& w : what_ifs) {
       auto index = run.index_of(w.id);
       if (!index) return Error{"--what-if " + w.id + ": no task with that id in " + run.dir.string()};
-      changed[*index] = w.seconds * 1000.0 * display_scale;
+      changed[*index] = w.factor ? durations[*index] * w.value : w.value * 1000.0 * display_scale;
     }
     a.what_ifs = what_ifs;
     a.what_if_path = critical_path(run, changed);
+    a.what_if_replayed_ms = replay_schedule(run.deps, changed, a.workers).makespan_s;
+    a.what_if_bound_ms = tight_lower_bound(run.deps, changed, a.workers);
     for (std::size_t i = 0; i < run.tasks.size(); ++i) {
       if (run.tasks[i].profile) a.what_if_total_ms += changed[i];
     }
@@ -185,6 +224,17 @@ ordered_json summary_json(const RunAnalysis& a, double display_scale) {
   out["makespan_vs_bound"] = {{"workers", a.workers},
                               {"bound_ms", a.bound_at_workers_ms},
                               {"excess", a.bound_at_workers_ms > 0 ? a.makespan_ms / a.bound_at_workers_ms - 1 : 0.0}};
+  out["makespan_vs_tight_bound"] = {
+      {"workers", a.workers},
+      {"bound_ms", a.tight_bound_at_workers_ms},
+      {"excess", a.tight_bound_at_workers_ms > 0 ? a.makespan_ms / a.tight_bound_at_workers_ms - 1 : 0.0},
+      {"scheduling_could_save", a.makespan_ms > 0 ? std::max(0.0, 1 - a.tight_bound_at_workers_ms / a.makespan_ms) : 0.0}};
+  out["where_time_can_be_won"] = time_won_json(a);
+  ordered_json slack = ordered_json::object();
+  for (std::size_t i = 0; i < run.tasks.size(); ++i) {
+    if (run.tasks[i].profile) slack[run.tasks[i].id] = a.time_won.slack_ms[i];
+  }
+  out["slack_ms"] = std::move(slack);
   if (a.expected_path) {
     ordered_json ids = ordered_json::array();
     for (const auto& id : a.expected_path->tasks) ids.push_back(plan_id(id));
@@ -199,11 +249,16 @@ ordered_json summary_json(const RunAnalysis& a, double display_scale) {
   }
   out["parallel_sets"] = std::move(siblings);
   if (a.what_if_path) {
-    ordered_json changes = ordered_json::object();
-    for (const auto& w : a.what_ifs) changes[w.id] = w.seconds;
-    out["what_if"] = {{"seconds", changes},
+    ordered_json factors = ordered_json::object(), seconds = ordered_json::object();
+    for (const auto& w : a.what_ifs) (w.factor ? factors : seconds)[w.id] = w.value;
+    out["what_if"] = {{"factors", factors},
+                      {"seconds", seconds},
+                      {"workers", a.workers},
+                      {"makespan_ms", a.what_if_replayed_ms},
+                      {"replayed_ms", a.time_won.replayed_ms},
                       {"critical_path", a.what_if_path->tasks},
                       {"critical_path_ms", a.what_if_path->length_ms},
+                      {"tight_bound_ms", a.what_if_bound_ms},
                       {"total_duration_ms", a.what_if_total_ms}};
   }
   return out;

@@ -7,17 +7,20 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analyze/replay.h"
 #include "analyze/run_data.h"
 
 namespace flowbench {
 
-// "--what-if 8=600s": task 8 takes 600 s (in the units shown: model seconds when the run
-// has a time scale).
+// "--what-if 8=0.5": task 8 takes half its time; "8=600s": it takes 600 s (in the units
+// shown: model seconds when the run has a time scale).
 struct WhatIf {
   std::string id;
-  double seconds = 0;
+  double value = 0;
+  bool factor = true;  // value scales the measured time; else it is the time in seconds
 };
-// Parses "ID=Ns" / "ID=N" (seconds); the error says what to write.
+// Parses "ID=F" or "ID=Fx" (a factor, 0 or more) and "ID=Ns" (seconds); the error says what
+// to write.
 Expected<WhatIf> parse_what_if(const std::string& text);
 
 struct PathResult {
@@ -50,6 +53,8 @@ struct RunAnalysis {
   std::vector<std::pair<std::string, double>> lower_bounds;  // workers -> ms: max(path, total/p)
   std::size_t workers = 1;                   // tasks at once in this run (its context's jobs)
   double bound_at_workers_ms = 0;            // max(path, total / workers)
+  double tight_bound_at_workers_ms = 0;      // analyze/bounds.h: heads and tails counted too
+  TimeWon time_won;                          // ceilings and slack, replayed at `workers`
   // From the spec's expected durations (model seconds x the run's time scale, in ms),
   // when every task has one: what the graph promised, against what was measured.
   std::optional<PathResult> expected_path;
@@ -59,10 +64,14 @@ struct RunAnalysis {
   std::vector<WhatIf> what_ifs;
   std::optional<PathResult> what_if_path;    // with the what-ifs applied
   double what_if_total_ms = 0;
+  double what_if_replayed_ms = 0;            // the schedule replayed at `workers` with them
+  double what_if_bound_ms = 0;               // the tight bound with them
 };
 
 // Analyses a run; what-ifs are in display units (seconds / display_scale measured).
-Expected<RunAnalysis> analyze_run(const RunRecord& run, const std::vector<WhatIf>& what_ifs, double display_scale);
+// `workers`: the P of the bounds, ceilings, slack and what-ifs (0: the run's own).
+Expected<RunAnalysis> analyze_run(const RunRecord& run, const std::vector<WhatIf>& what_ifs, double display_scale,
+                                  std::size_t workers = 0);
 
 // summary.json: the plan's keys first (same values as its script), then flowbench's.
 nlohmann::ordered_json summary_json(const RunAnalysis& analysis, double display_scale);

@@ -1,10 +1,42 @@
 #include "app/report_preparation.h"
 
+#include <algorithm>
+
 #include "platform/posix.h"
+#include "report/analysis_report.h"
 #include "util/text.h"
 
 namespace flowbench {
 namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::size_t kReportedCeilings = 8;  // task rows
+constexpr std::size_t kReportedOps = 20;      // sub-operation rows
+
+ReportInput::TimeWon time_won_of(const RunAnalysis& a) {
+  ReportInput::TimeWon won;
+  won.run_id = a.run->run_id;
+  won.workers = a.time_won.workers;
+  won.scheduling_could_save = a.makespan_ms > 0 ? std::max(0.0, 1 - a.tight_bound_at_workers_ms / a.makespan_ms) : 0;
+  const double replayed = a.time_won.replayed_ms;
+  std::size_t tasks = 0, ops = 0;
+  for (const auto& c : a.time_won.ceilings) {
+    // Every sub-operation (up to kReportedOps), and the tasks that would save most.
+    if (c.op.empty() ? tasks++ >= kReportedCeilings : ops++ >= kReportedOps) continue;
+    const TaskRecord& task = a.run->tasks[c.task];
+    ReportInput::TimeWonRow row;
+    row.text = ceiling_text(*a.run, c, replayed);
+    row.what = c.op.empty() ? "Task " + task.id + " (" + task.name + ")" : c.op + " of Task " + task.id;
+    row.share = c.op.empty() ? c.share_of_work : c.share_of_task;
+    row.saving_zero = replayed > 0 ? 1 - c.makespan_zero_ms / replayed : 0;
+    row.saving_half = replayed > 0 ? 1 - c.makespan_half_ms / replayed : 0;
+    won.rows.push_back(std::move(row));
+  }
+  return won;
+}
+
+}  // namespace
 
 std::vector<RunAnalysis> prepare_report(ReportInput& input) {
   std::vector<RunAnalysis> analyses;
@@ -12,9 +44,15 @@ std::vector<RunAnalysis> prepare_report(ReportInput& input) {
     if (side->empty()) continue;
     auto analysis = analyze_run(side->front(), {}, input.display_scale);
     if (!analysis) continue;
+    std::map<std::string, double> slack;
+    for (std::size_t i = 0; i < side->front().tasks.size(); ++i) {
+      slack[side->front().tasks[i].id] = analysis->time_won.slack_ms[i];
+    }
     input.critical_paths.push_back({side == &input.before ? "Baseline" : "Optimized", side->front().run_id,
-                                    analysis->path.tasks, analysis->path.length_ms, analysis->makespan_ms});
+                                    analysis->path.tasks, analysis->path.length_ms, analysis->makespan_ms,
+                                    std::move(slack)});
     if (side == &input.before) {
+      input.time_won = time_won_of(*analysis);
       if (input.focus_task.empty() && !analysis->by_duration.empty()) {
         input.focus_task = side->front().tasks[analysis->by_duration.front()].id;
       }

@@ -1,6 +1,7 @@
 // `flowbench analyze` and `flowbench compare`.
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "analyze/series.h"
 #include "analyze/summary.h"
@@ -20,11 +21,18 @@ struct AnalyzeCommand {
   double time_scale = 0;  // 0: the run's own
   fs::path json;
   double unstable = 0.05;
+  std::optional<long long> workers;  // P of the bounds, ceilings, slack and what-ifs
 };
 
 void add_analyze_options(CLI::App& analyze, AnalyzeCommand& command) {
   analyze.add_option("runs", command.runs, "Run folders, or series folders holding run folders")->required();
-  analyze.add_option("--what-if", command.what_ifs, "TASK=SECONDS: recompute the critical path, e.g. 8=600s");
+  analyze.add_option("--what-if", command.what_ifs,
+                     "TASK=FACTOR or TASK=SECONDSs, comma-separated: replay the schedule with those tasks scaled "
+                     "(8=0.5,3=0) or set (8=600s); prints the makespan, the critical path and the bound")
+      ->delimiter(',');
+  analyze.add_option("--workers", command.workers,
+                     "P for the bounds, the ceilings, the slack and the what-ifs (default: the run's own jobs; 1 for "
+                     "a sequential run)");
   analyze.add_option("--time-scale", command.time_scale, "Show figures in model units (default: the run's scale)");
   analyze.add_option("--json", command.json, "Also write the result as JSON here");
   analyze.add_option("--unstable-mad", command.unstable, "Flag tasks whose MAD exceeds this share of the median")
@@ -38,6 +46,11 @@ int do_analyze(const AnalyzeCommand& command) {
     return kExitBadInput;
   }
   const double scale = command.time_scale > 0 ? command.time_scale : runs->front().time_scale;
+  if (command.workers && *command.workers < 1) {
+    std::cerr << "flowbench analyze: --workers " << *command.workers << ": at least 1 worker runs the tasks; fix: e.g. "
+              << "--workers 4\n";
+    return kExitBadInput;
+  }
   if (runs->size() == 1) {
     std::vector<WhatIf> what_ifs;
     for (const auto& text : command.what_ifs) {
@@ -48,7 +61,8 @@ int do_analyze(const AnalyzeCommand& command) {
       }
       what_ifs.push_back(*parsed);
     }
-    auto analysis = analyze_run(runs->front(), what_ifs, scale);
+    auto analysis = analyze_run(runs->front(), what_ifs, scale,
+                                command.workers ? static_cast<std::size_t>(*command.workers) : 0);
     if (!analysis) {
       std::cerr << "flowbench analyze: " << analysis.error().message << "\n";
       return kExitBadInput;

@@ -159,6 +159,27 @@ struct Checker {
     const double base_median = median(base);
     if (check.min_effect_s > 0 && base_median > 0) v.min_effect = std::max(v.min_effect, check.min_effect_s / base_median);
     add_part(v.detail, change_text(*v.regression) + " vs baseline " + shown(base_median, t.is_time()));
+    if (v.regression->worse > 0) slack_note(v, t, found->second, base_median);
+  }
+
+  // A task that grew: did it lengthen the makespan, or fit its slack (in the baseline's
+  // schedule, replayed at its workers)?
+  void slack_note(Verdict& v, const Target& t, const Measurements& baseline, double base_median) const {
+    if (t.metric.rfind("task:", 0) != 0 || !t.benchmark.empty()) return;
+    auto found = baseline.slack.find({t.variant, t.metric});
+    if (found == baseline.slack.end() || found->second.empty()) return;
+    double slack = median(found->second);
+    if (t.is_time()) slack = slack / baseline.time_scale * data.time_scale / scale;
+    const double grew = v.regression->worse * base_median;
+    if (slack <= 0) {
+      add_part(v.detail, "no slack (on the critical path, or a run one task at a time): the makespan grew with it");
+    } else if (grew <= slack) {
+      add_part(v.detail, "within its slack of " + shown(slack, true) + ": the +" + shown(grew, true) +
+                             " did not lengthen the makespan");
+    } else {
+      add_part(v.detail, "beyond its slack of " + shown(slack, true) + ": the makespan grew by about " +
+                             shown(grew - slack, true));
+    }
   }
 
   Verdict check(const ExpandedTarget& expanded) const {

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "analyze/replay.h"
 #include "analyze/run_data.h"
 #include "platform/atomic_file.h"
 #include "util/json_reader.h"
@@ -12,6 +13,23 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
+
+// Above this many tasks a run's slack is not computed (a replay of its whole schedule).
+constexpr std::size_t kSlackLimit = 20000;
+
+void add_slack(Measurements& m, const std::string& variant, const RunRecord& run) {
+  std::vector<double> durations;
+  for (const auto& task : run.tasks) durations.push_back(task.profile ? task.profile->duration_ms / 1000 : 0.0);
+  const bool sequential = run.context.value("mode", std::string()) == "sequential";
+  const std::size_t jobs = run.context.contains("jobs") && run.context["jobs"].is_number_unsigned()
+                               ? run.context["jobs"].get<std::size_t>()
+                               : 1;
+  const auto slack = schedule_slack(run.deps, durations,
+                                    replay_schedule(run.deps, durations, sequential ? 1 : std::max<std::size_t>(jobs, 1)));
+  for (std::size_t i = 0; i < run.tasks.size(); ++i) {
+    if (run.tasks[i].profile) m.slack[{variant, "task:" + run.tasks[i].id}].push_back(slack[i]);
+  }
+}
 
 void add_run(Measurements& m, const std::string& variant, const RunRecord& run) {
   auto add = [&](const std::string& metric, double value) { m.samples[{variant, metric}].push_back(value); };
@@ -43,6 +61,7 @@ void add_run(Measurements& m, const std::string& variant, const RunRecord& run) 
     add("peak_rss_mib", static_cast<double>(peak_rss_kb) / 1024);
   }
   if (has_quality && passed + failed > 0) add("quality", static_cast<double>(passed) / (passed + failed));
+  if (run.status == "complete" && run.tasks.size() <= kSlackLimit) add_slack(m, variant, run);
 }
 
 void note_spec(Measurements& m, const RunRecord& run) {
@@ -198,7 +217,9 @@ Expected<Measurements> measurements_from_gbench(const json& document, const std:
       add(arg, "makespan", seconds);
       for (const auto& [key, value] : b.items()) {
         if (!value.is_number()) continue;
-        if (ends_with(key, "_cpu_s") && key.rfind("task_", 0) == 0 && key.size() > 11) {
+        if (ends_with(key, "_slack_s") && key.rfind("task_", 0) == 0 && key.size() > 13) {
+          m.slack[{arg, "task:" + key.substr(5, key.size() - 13)}].push_back(value.get<double>());
+        } else if (ends_with(key, "_cpu_s") && key.rfind("task_", 0) == 0 && key.size() > 11) {
           add(arg, "task_cpu:" + key.substr(5, key.size() - 11), value.get<double>());
         } else if (key.rfind("task_", 0) == 0 && key.size() > 7 && ends_with(key, "_s")) {
           add(arg, "task:" + key.substr(5, key.size() - 7), value.get<double>());
@@ -282,6 +303,10 @@ Status merge_measurements(Measurements& into, const Measurements& more) {
   }
   append_tagged(into.benchmark_instructions, into.instruction_rounds, more.benchmark_instructions,
                 more.instruction_rounds);
+  for (const auto& [key, values] : more.slack) {
+    auto& target = into.slack[key];
+    target.insert(target.end(), values.begin(), values.end());
+  }
   if (into.instruction_counter.empty()) into.instruction_counter = more.instruction_counter;
   if (into.spec.empty()) into.spec = more.spec;
   into.facts.insert(more.facts.begin(), more.facts.end());  // the first source's facts win

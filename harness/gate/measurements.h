@@ -49,6 +49,9 @@ struct Measurements {
   std::map<std::string, std::vector<std::size_t>> benchmark_rounds;
   std::map<std::string, std::vector<std::size_t>> instruction_rounds;
   bool duet = false;  // the rounds were measured as a duet (both arms at once)
+  // Each task's slack (seconds) in its run's schedule replayed at the run's workers: how much
+  // it could grow before the makespan did, keyed like its "task:<id>" samples.
+  std::map<SampleKey, std::vector<double>> slack;
   // A baseline drawn from history: the commit (an index in its window) of each sample, index
   // for index with `samples` and `benchmarks`. The gate then takes the commit, not the run,
   // as the unit of the baseline.

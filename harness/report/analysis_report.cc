@@ -67,7 +67,51 @@ void print_breakdowns(std::ostream& out, const RunAnalysis& a) {
   }
 }
 
+constexpr std::size_t kPrintedCeilings = 10;  // task rows
+constexpr std::size_t kPrintedOps = 30;       // sub-operation rows
+
 }  // namespace
+
+std::string ceiling_text(const RunRecord& run, const Ceiling& c, double replayed_ms) {
+  char line[320];
+  const TaskRecord& task = run.tasks[c.task];
+  const double zero = replayed_ms > 0 ? (1 - c.makespan_zero_ms / replayed_ms) * 100 : 0;
+  const double half = replayed_ms > 0 ? (1 - c.makespan_half_ms / replayed_ms) * 100 : 0;
+  if (!c.op.empty()) {
+    std::snprintf(line, sizeof line,
+                  "%s: %.1f%% of Task %s (at most %.1f%% of Task %s to win); at zero the workflow %.1f%% shorter, at "
+                  "half %.1f%%",
+                  c.op.c_str(), c.share_of_task * 100, task.id.c_str(), c.share_of_task * 100, task.id.c_str(), zero, half);
+  } else {
+    std::snprintf(line, sizeof line, "Task %s (%s): %.1f%% of the work; at zero the workflow %.1f%% shorter, at half %.1f%%",
+                  task.id.c_str(), task.name.c_str(), c.share_of_work * 100, zero, half);
+  }
+  return line;
+}
+
+void print_time_won(std::ostream& out, const RunAnalysis& a, double scale) {
+  const TimeWon& won = a.time_won;
+  out << "WHERE TIME CAN BE WON (each task and sub-operation at zero and at half its time, the schedule replayed at "
+      << won.workers << " worker(s): " << duration_text(won.replayed_ms / 1000.0 / scale) << " as measured):\n"
+      << std::string(70, '-') << "\n";
+  // Every sub-operation's row (the Amdahl ceiling of a change inside a task: said before
+  // anyone builds it), then the tasks that would save most.
+  std::size_t printed = 0, tasks = 0;
+  for (const auto& c : won.ceilings) {
+    if (!c.op.empty() ? printed >= kPrintedOps : tasks >= kPrintedCeilings) continue;
+    ++printed;
+    tasks += c.op.empty();
+    out << "  " << ceiling_text(*a.run, c, won.replayed_ms) << "\n";
+  }
+  if (won.ceilings.size() > printed) out << "  ... " << won.ceilings.size() - printed << " more in summary.json\n";
+  if (!won.every_task) out << "  (the " << won.ceilings.size() << " longest tasks' rows: the graph is large)\n";
+  char line[200];
+  const double save = a.makespan_ms > 0 ? std::max(0.0, 1 - a.tight_bound_at_workers_ms / a.makespan_ms) * 100 : 0;
+  std::snprintf(line, sizeof line, "%.1f%%", save);
+  out << "Scheduling could save at most " << line << ": the tight bound at " << a.workers << " worker(s) is "
+      << duration_text(a.tight_bound_at_workers_ms / 1000.0 / scale) << " against the measured "
+      << duration_text(a.makespan_ms / 1000.0 / scale) << "\n\n";
+}
 
 void print_analysis(std::ostream& out, const RunAnalysis& a, double scale) {
   const RunRecord& run = *a.run;
@@ -76,6 +120,7 @@ void print_analysis(std::ostream& out, const RunAnalysis& a, double scale) {
   char line[256];
   out << rule << "\nRUN ANALYSIS: " << run.run_id << " (" << run.workflow << ", " << run.status << ")\n" << rule << "\n";
   if (scale != 1.0) out << "Model units: measured time / " << scale << "\n";
+  print_time_won(out, a, scale);
   out << "Total Duration: " << shown(a.total_ms, scale) << " (sum of " << a.task_count << " tasks)\n";
   std::snprintf(line, sizeof line, "%.2f", a.parallelism);
   out << "Makespan:       " << shown(a.makespan_ms, scale) << " (parallelism " << line << ")\n\nTOP 10 SLOWEST TASKS:\n"
@@ -96,8 +141,12 @@ void print_analysis(std::ostream& out, const RunAnalysis& a, double scale) {
     }
   }
   std::snprintf(line, sizeof line, "%+.1f%%", a.bound_at_workers_ms > 0 ? (a.makespan_ms / a.bound_at_workers_ms - 1) * 100 : 0.0);
-  out << "With this run's " << a.workers << " worker(s) the bound is " << shown(a.bound_at_workers_ms, scale)
-      << ": measured " << line << "\n";
+  out << "With " << a.workers << " worker(s) the bound is " << shown(a.bound_at_workers_ms, scale)
+      << ": measured " << line;
+  std::snprintf(line, sizeof line, "%+.1f%%",
+                a.tight_bound_at_workers_ms > 0 ? (a.makespan_ms / a.tight_bound_at_workers_ms - 1) * 100 : 0.0);
+  out << "; the tight bound (work that cannot start before, or must end after, a point in time counted too) is "
+      << shown(a.tight_bound_at_workers_ms, scale) << ": measured " << line << "\n";
   if (a.expected_path) {
     out << "From the spec's expected durations: critical path " << join(a.expected_path->tasks, " -> ") << " = "
         << shown(a.expected_path->length_ms, scale) << "; work " << shown(a.expected_total_ms, scale) << "; bound at "
@@ -122,9 +171,13 @@ void print_analysis(std::ostream& out, const RunAnalysis& a, double scale) {
   }
   if (a.what_if_path) {
     out << "What if";
-    for (const auto& w : a.what_ifs) out << " task " << w.id << " took " << w.seconds << " s";
-    out << ": critical path " << join(a.what_if_path->tasks, " -> ") << " = " << shown(a.what_if_path->length_ms, scale)
-        << "; sequential total " << shown(a.what_if_total_ms, scale) << "\n";
+    for (const auto& w : a.what_ifs) {
+      out << " task " << w.id << (w.factor ? " took " + exact_number(w.value) + "x its time" : " took " + exact_number(w.value) + " s");
+    }
+    out << ": replayed at " << a.workers << " worker(s) the makespan is " << shown(a.what_if_replayed_ms, scale)
+        << " (as measured: " << shown(a.time_won.replayed_ms, scale) << "); critical path "
+        << join(a.what_if_path->tasks, " -> ") << " = " << shown(a.what_if_path->length_ms, scale) << "; tight bound "
+        << shown(a.what_if_bound_ms, scale) << "; sequential total " << shown(a.what_if_total_ms, scale) << "\n";
   }
   print_breakdowns(out, a);
 }

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <utility>
@@ -34,9 +36,25 @@ struct ReportInput {
     std::string run_id;
     std::vector<std::string> tasks;
     double length_ms = 0, makespan_ms = 0;
+    std::map<std::string, double> slack_ms;  // per task: what it can grow before the makespan does
   };
   std::vector<CriticalPath> critical_paths;
   std::vector<Change> per_task;
+  // Where time can be won (analyze/replay.h), from the first baseline run: its ranked rows,
+  // and how close its schedule is to the tight bound.
+  struct TimeWonRow {
+    std::string text;       // "compile: 38.1% of Task 8 (at most ...); at zero the workflow 12.4% shorter, ..."
+    std::string what;       // "Task 8 (codegen)" or "compile of Task 8"
+    double share = 0;       // of its task (a sub-operation) or of the work (a task)
+    double saving_zero = 0, saving_half = 0;  // of the replayed makespan
+  };
+  struct TimeWon {
+    std::string run_id;
+    std::size_t workers = 1;
+    double scheduling_could_save = 0;  // 1 - tight bound / makespan
+    std::vector<TimeWonRow> rows;
+  };
+  std::optional<TimeWon> time_won;
 };
 
 // Writes the report: results table (total, focus task, phase, quality pass rate:

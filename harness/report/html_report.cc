@@ -69,6 +69,22 @@ void write_intro(std::ostream& out, const ReportInput& in) {
   }
 }
 
+// Where time can be won, first: what each change could save at most.
+void write_time_won(std::ostream& out, const ReportInput& in) {
+  if (!in.time_won || in.time_won->rows.empty()) return;
+  const auto& won = *in.time_won;
+  out << "<h2>Where time can be won</h2>\n<p class=\"note\">Each task and sub-operation at zero and at half its time, "
+      << "the baseline run " << html_escape(won.run_id) << " replayed with flowbench's scheduler at " << won.workers
+      << " worker(s): the most a change to it can save. Scheduling could save at most "
+      << format_number("%.1f%%", won.scheduling_could_save * 100) << " of that run.</p>\n";
+  table_head(out, {"What", "Share", "Workflow shorter at zero", "At half"}, " id=\"time-won\"");
+  for (const auto& r : won.rows) {
+    row(out, {r.what, format_number("%.1f%%", r.share * 100), format_number("%.1f%%", r.saving_zero * 100),
+              format_number("%.1f%%", r.saving_half * 100)});
+  }
+  out << "</tbody></table>\n";
+}
+
 void write_results(std::ostream& out, const ReportInput& in) {
   const double scale = in.display_scale;
   out << "<h2>Results</h2>\n";
@@ -145,7 +161,8 @@ std::vector<int> lanes_of(const std::vector<const TaskRecord*>& tasks) {
   return lanes;
 }
 
-std::string task_tip(const TaskRecord& task, SystemTime t0, double scale, bool critical) {
+std::string task_tip(const TaskRecord& task, SystemTime t0, double scale, bool critical,
+                     const std::map<std::string, double>& slack_ms) {
   const Profile& p = *task.profile;
   auto offset = [&](SystemTime t) { return std::chrono::duration<double, std::milli>(t - t0).count(); };
   std::string tip = "Task " + task.id + " " + task.name + "\nstatus " + status_name(p.status) +
@@ -155,6 +172,9 @@ std::string task_tip(const TaskRecord& task, SystemTime t0, double scale, bool c
                     duration_text((p.cpu_user_ms + p.cpu_sys_ms) / 1000.0) + " (measured), peak RSS " +
                     format_number("%.1f", p.max_rss_kb / 1024.0) + " MiB";
   if (critical) tip += "\non the critical path";
+  if (auto slack = slack_ms.find(task.id); slack != slack_ms.end()) {
+    tip += "\nslack " + minutes(slack->second, scale) + " (it can grow by that before the makespan does)";
+  }
   if (!p.ops.empty()) {
     tip += "\nsub-operations:";
     for (const auto& op : p.ops) tip += "\n  " + op.name + " " + minutes(op.duration_ms, scale);
@@ -163,7 +183,7 @@ std::string task_tip(const TaskRecord& task, SystemTime t0, double scale, bool c
 }
 
 void write_timeline(std::ostream& out, const RunRecord& run, const std::string& side, const std::set<std::string>& path,
-                    double scale) {
+                    const std::map<std::string, double>& slack_ms, double scale) {
   std::vector<const TaskRecord*> tasks;
   for (const auto& t : run.tasks) {
     if (t.profile && t.profile->start_time && t.profile->end_time && t.profile->status != TaskStatus::kSkipped) {
@@ -201,7 +221,7 @@ void write_timeline(std::ostream& out, const RunRecord& run, const std::string& 
     const double x0 = x(*t.profile->start_time), w = std::max(1.5, x(*t.profile->end_time) - x0);
     const double y = top + lanes[i] * lane_h + 2;
     out << "<rect class=\"task" << (critical ? " critical" : "") << "\" data-task=\"" << html_escape(t.id)
-        << "\" data-tip=\"" << html_escape(task_tip(t, t0, scale, critical)) << "\" x=\"" << svg_number(x0) << "\" y=\""
+        << "\" data-tip=\"" << html_escape(task_tip(t, t0, scale, critical, slack_ms)) << "\" x=\"" << svg_number(x0) << "\" y=\""
         << svg_number(y) << "\" width=\"" << svg_number(w) << "\" height=\"" << svg_number(lane_h - 4) << "\" rx=\"2\" fill=\""
         << status_color(t.profile->status) << "\"/>\n";
     if (w > 28) {
@@ -221,7 +241,8 @@ void write_timelines(std::ostream& out, const ReportInput& in) {
     const auto& runs = path.side == "Baseline" ? in.before : in.after;
     auto run = std::find_if(runs.begin(), runs.end(), [&](const RunRecord& r) { return r.run_id == path.run_id; });
     if (run == runs.end()) continue;
-    write_timeline(out, *run, path.side, std::set<std::string>(path.tasks.begin(), path.tasks.end()), in.display_scale);
+    write_timeline(out, *run, path.side, std::set<std::string>(path.tasks.begin(), path.tasks.end()), path.slack_ms,
+                   in.display_scale);
   }
   out << "<h2>Critical path</h2>\n<ul>\n";
   for (const auto& path : in.critical_paths) {
@@ -316,6 +337,7 @@ void write_plots(std::ostream& out, const ReportInput& in, const fs::path& repor
 void write_html_report(std::ostream& out, const ReportInput& in, const fs::path& report_dir) {
   write_page_head(out, in.title, kReportCss);
   write_intro(out, in);
+  write_time_won(out, in);
   write_results(out, in);
   write_verdicts(out, in);
   write_timelines(out, in);

@@ -11,9 +11,10 @@ namespace flowbench {
 
 namespace {
 
-// "paired t n=10", "MW 5/5"
+// "paired t n=10", "MW 5/5", "commit t 25/5"
 std::string test_short(const Comparison& c) {
   if (c.test == TestKind::kPairedT) return "paired t n=" + std::to_string(c.n_now);
+  if (c.test == TestKind::kCommitLevelT) return "commit t " + std::to_string(c.n_base) + "/" + std::to_string(c.n_now);
   return "MW " + std::to_string(c.n_base) + "/" + std::to_string(c.n_now);
 }
 

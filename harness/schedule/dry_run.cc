@@ -33,12 +33,11 @@ std::vector<std::size_t> longest_path(const Workflow& workflow, const std::vecto
 
 }  // namespace
 
-DryRun simulate_run(const Workflow& workflow, const std::vector<double>& expected_s, std::size_t jobs,
-                    bool prioritize) {
+DryRun simulate_schedule(const Dependencies& deps, const std::vector<double>& durations, std::size_t jobs,
+                         const std::vector<double>& priority) {
   DryRun dry;
   dry.jobs = std::max<std::size_t>(jobs, 1);
-  const auto remaining = critical_path_priorities(workflow.deps, expected_s);
-  Plan plan(workflow.deps, prioritize ? remaining : std::vector<double>(workflow.tasks.size(), 0.0));
+  Plan plan(deps, priority);
   using Ending = std::pair<double, std::size_t>;  // (end time, index into dry.starts)
   std::priority_queue<Ending, std::vector<Ending>, std::greater<>> running;
   std::set<std::size_t> free_slots;
@@ -49,8 +48,8 @@ DryRun simulate_run(const Workflow& workflow, const std::vector<double>& expecte
       const std::size_t task = plan.start_next();
       const std::size_t slot = *free_slots.begin();
       free_slots.erase(free_slots.begin());
-      dry.starts.push_back({task, now, now + expected_s[task], slot});
-      running.push({now + expected_s[task], dry.starts.size() - 1});
+      dry.starts.push_back({task, now, now + durations[task], slot});
+      running.push({now + durations[task], dry.starts.size() - 1});
     }
     if (running.empty()) break;
     const auto [end, index] = running.top();
@@ -60,6 +59,14 @@ DryRun simulate_run(const Workflow& workflow, const std::vector<double>& expecte
     plan.succeeded(dry.starts[index].task);
   }
   dry.makespan_s = now;
+  return dry;
+}
+
+DryRun simulate_run(const Workflow& workflow, const std::vector<double>& expected_s, std::size_t jobs,
+                    bool prioritize) {
+  const auto remaining = critical_path_priorities(workflow.deps, expected_s);
+  DryRun dry = simulate_schedule(workflow.deps, expected_s, jobs,
+                                 prioritize ? remaining : std::vector<double>(workflow.tasks.size(), 0.0));
   dry.critical_path = longest_path(workflow, remaining, expected_s);
   for (std::size_t task : dry.critical_path) dry.critical_path_s += expected_s[task];
   return dry;

@@ -29,4 +29,10 @@ struct DryRun {
 DryRun simulate_run(const Workflow& workflow, const std::vector<double>& expected_s, std::size_t jobs,
                     bool prioritize);
 
+// The same simulation on a bare graph: `durations[i]` each (any unit), ready tasks by
+// `priority` (higher first; ties to the lower index), at most `jobs` at once. Fills `starts`
+// and `makespan_s` (in the durations' unit); no critical path.
+DryRun simulate_schedule(const Dependencies& deps, const std::vector<double>& durations, std::size_t jobs,
+                         const std::vector<double>& priority);
+
 }  // namespace flowbench
