@@ -44,7 +44,23 @@ TEST_F(CliReportTest, AnalyzeWritesSummaryAndPrintsTheComputedReport) {
   auto result = flowbench({"analyze", (series("after") / "r0").string(), "--what-if", "b=10s"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_NE(result.out.find("Critical path: a -> b -> d"), std::string::npos) << result.out;
-  EXPECT_NE(result.out.find("What if task b took 10 s: critical path a -> c -> d"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("What if task b took 10 s: replayed at 2 worker(s) the makespan is"), std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("); critical path a -> c -> d"), std::string::npos) << result.out;
+  // The ranked ceilings come first.
+  EXPECT_LT(result.out.find("WHERE TIME CAN BE WON"), result.out.find("TOP 10 SLOWEST TASKS")) << result.out;
+  auto factors = flowbench({"analyze", (series("after") / "r0").string(), "--what-if", "b=0.5,a=0"});
+  ASSERT_EQ(factors.exit_code, 0) << factors.err;
+  EXPECT_NE(factors.out.find("What if task b took 0.5x its time task a took 0x its time"), std::string::npos)
+      << factors.out;
+  for (const auto& bad : {std::vector<std::string>{"--what-if", "zz=0.5"}, {"--what-if", "b=-1"}, {"--workers", "0"}}) {
+    std::vector<std::string> args = {"analyze", (series("after") / "r0").string()};
+    args.insert(args.end(), bad.begin(), bad.end());
+    auto refused = flowbench(args);
+    EXPECT_EQ(refused.exit_code, 2) << bad[1] << "\n" << refused.out << refused.err;
+    const bool says_what = refused.err.find("fix") != std::string::npos || refused.err.find("write TASK") != std::string::npos;
+    EXPECT_TRUE(says_what) << refused.err;
+  }
   const json summary = json::parse(testing::read_text(series("after") / "r0" / "summary.json"));
   EXPECT_EQ(summary["task_count"], 4);
   EXPECT_EQ(summary["slowest_task_id"], "b");

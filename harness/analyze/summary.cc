@@ -177,7 +177,7 @@ Expected<RunAnalysis> analyze_run(const RunRecord& run, const std::vector<WhatIf
     std::vector<double> changed = durations;
     for (const auto& w : what_ifs) {
       auto index = run.index_of(w.id);
-      if (!index) return Error{"--what-if " + w.id + ": no task with that id in " + run.dir.string()};
+      if (!index) return Error{"--what-if " + w.id + ": no task with that id in " + run.dir.string() + "; fix: name a task of this run (flowbench analyze lists them)"};
       changed[*index] = w.factor ? durations[*index] * w.value : w.value * 1000.0 * display_scale;
     }
     a.what_ifs = what_ifs;

@@ -41,7 +41,7 @@ struct AbCommand {
   double time_scale = 0;
   std::string variant;
   fs::path out;
-  fs::path junit, json;
+  VerdictFiles files;
 };
 
 // How many rounds, and how they are looked at.
@@ -308,6 +308,7 @@ int do_ab(const AbCommand& command) {
     std::cerr << "flowbench ab: " << message << "\n";
     return kExitBadInput;
   };
+  if (!outputs_writable(command.files, "ab")) return kExitBadInput;
   auto design = design_from(command, inputs->budgets);
   if (!design) return fail(design.error().message);
   auto plan = plan_from(command, inputs->budgets);
@@ -339,7 +340,7 @@ int do_ab(const AbCommand& command) {
   return report_verdicts(*inputs, "ab " + inputs->budgets.name + ": b (candidate) against a (baseline), " +
                                       std::to_string(m.rounds) + (plan->duet ? " duet rounds" : " rounds in turn") +
                                       ", paired by round",
-                         m.verdicts, command.junit, command.json, "ab");
+                         m.verdicts, command.files, "ab");
 }
 
 }  // namespace
@@ -397,8 +398,7 @@ void add_ab_command(CLI::App& app, int& exit_status) {
   ab->add_option("--time-scale", c->time_scale, "Spec arms: the time scale (default: the budgets' own, else 1)");
   ab->add_option("--variant", c->variant, "Spec arms: the variant name the budgets use (default: the mode)");
   ab->add_option("--out", c->out, "Where both arms' runs and benchmark JSON go (default .flowbench/ab/<time>)");
-  ab->add_option("--junit", c->junit, "Also write the verdicts as JUnit XML");
-  ab->add_option("--json", c->json, "Also write the verdicts as JSON");
+  add_verdict_file_options(*ab, c->files);
   ab->callback([c, &exit_status] { exit_status = do_ab(*c); });
 }
 

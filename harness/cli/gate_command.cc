@@ -1,4 +1,6 @@
 // `flowbench gate`: budgets over measured data; exits non-zero when a target fails.
+#include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -6,6 +8,7 @@
 #include "cli/cli_common.h"
 #include "cli/gate_common.h"
 #include "cli/history_common.h"
+#include "report/markdown_summary.h"
 
 namespace flowbench::cli {
 namespace fs = std::filesystem;
@@ -49,18 +52,63 @@ bool noise_fits(const GateInputs& inputs, const Measurements& data, const std::s
   return true;
 }
 
+void add_verdict_file_options(CLI::App& command, VerdictFiles& files) {
+  command.add_option("--junit", files.junit, "Also write the verdicts as JUnit XML (a testcase per target)");
+  command.add_option("--json", files.json, "Also write the verdicts as JSON");
+  command.add_option("--markdown", files.markdown,
+                     "Also write a Markdown summary (failures first; GitHub's dialect); appended to "
+                     "$GITHUB_STEP_SUMMARY too when that is set");
+  command.add_option("--html-link", files.html, "An HTML report's path or URL to link from the Markdown summary");
+}
+
+bool outputs_writable(const VerdictFiles& files, const std::string& command) {
+  for (const auto& [option, path] : {std::pair{"--junit", files.junit}, {"--json", files.json}, {"--markdown", files.markdown}}) {
+    if (path.empty()) continue;
+    const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
+    std::error_code ec;
+    if (!fs::is_directory(folder, ec)) {
+      std::cerr << "flowbench " << command << ": " << option << " " << path.string() << ": the folder " << folder.string()
+                << " does not exist; fix: create it, or write the file somewhere that exists\n";
+      return false;
+    }
+  }
+  return true;
+}
+
+int write_markdown_summary(const std::string& markdown, const fs::path& file, const std::string& command) {
+  if (!file.empty()) {
+    if (int status = write_output(file, markdown, command)) return status;
+  }
+  if (const char* summary = std::getenv("GITHUB_STEP_SUMMARY"); summary && *summary) {
+    std::ofstream out(summary, std::ios::app);
+    out << markdown;
+    if (!out) {
+      std::cerr << "flowbench " << command << ": cannot append to $GITHUB_STEP_SUMMARY (" << summary << ")\n";
+      return kExitBadInput;
+    }
+  }
+  return 0;
+}
+
 int report_verdicts(const GateInputs& inputs, const std::string& heading, const std::vector<Verdict>& verdicts,
-                    const fs::path& junit, const fs::path& json, const std::string& command) {
+                    const VerdictFiles& files, const std::string& command) {
   std::cout << heading;
   if (inputs.budgets.time_scale) std::cout << " (model units: measured / " << *inputs.budgets.time_scale << ")";
   std::cout << "\n\n";
   print_verdicts(std::cout, verdicts);
-  if (!junit.empty()) {
+  if (!files.junit.empty()) {
     std::ostringstream xml;
     write_verdicts_junit(xml, command + " " + inputs.budgets.name, verdicts);
-    if (int status = write_output(junit, xml.str(), command)) return status;
+    if (int status = write_output(files.junit, xml.str(), command)) return status;
   }
-  if (int status = write_json_file(json, verdicts_json(verdicts), command)) return status;
+  if (int status = write_json_file(files.json, verdicts_json(verdicts), command)) return status;
+  SummaryContext context{heading, this_machine().text(), {}};
+  if (!files.junit.empty()) context.links.push_back({"JUnit", files.junit.generic_string()});
+  if (!files.json.empty()) context.links.push_back({"JSON", files.json.generic_string()});
+  if (!files.html.empty()) context.links.push_back({"HTML report", files.html});
+  std::ostringstream markdown;
+  write_verdicts_markdown(markdown, context, verdicts);
+  if (int status = write_markdown_summary(markdown.str(), files.markdown, command)) return status;
   return gate_exit_status(verdicts);
 }
 
@@ -82,14 +130,14 @@ struct GateCommand {
   fs::path baseline;
   fs::path noise;
   std::vector<std::string> targets;
-  fs::path junit;
-  fs::path json;
+  VerdictFiles files;
   HistoryGateOptions history;
 };
 
 int do_gate(const GateCommand& command) {
   auto inputs = load_gate_inputs(command.budgets, command.targets, command.noise, "gate");
   if (!inputs) return kExitBadInput;
+  if (!outputs_writable(command.files, "gate")) return kExitBadInput;
   auto data = load_all_measurements(command.data);
   if (!data) {
     std::cerr << "flowbench gate: " << data.error().message << "\n";
@@ -105,15 +153,16 @@ int do_gate(const GateCommand& command) {
     std::cerr << "flowbench gate: " << verdicts.error().message << "\n";
     return kExitBadInput;
   }
-  return report_verdicts(*inputs, "gate " + inputs->budgets.name + " over " + data->source, *verdicts, command.junit,
-                         command.json, "gate");
+  return report_verdicts(*inputs, "gate " + inputs->budgets.name + " over " + data->source, *verdicts, command.files,
+                         "gate");
 }
 
 }  // namespace
 
 void add_gate_command(CLI::App& app, int& exit_status) {
   auto command = std::make_shared<GateCommand>();
-  auto* gate = app.add_subcommand("gate", "Check budgets and regressions; exit 1 when a target is not met");
+  auto* gate = app.add_subcommand(
+      "gate", "Check budgets and regressions; exit 1 when a target is not met, 3 when one is undecided");
   gate->add_option("--budgets", command->budgets, "Budgets file (schema flowbench.budgets/1)")
       ->required()
       ->check(CLI::ExistingFile);
@@ -129,8 +178,7 @@ void add_gate_command(CLI::App& app, int& exit_status) {
   add_commit_options(*gate, command->history.commit);
   gate->add_option("--merge-base", command->history.merge_base,
                    "On a branch: the commit of the baseline branch it started from (default: git merge-base)");
-  gate->add_option("--junit", command->junit, "Also write the verdicts as JUnit XML (a testcase per target)");
-  gate->add_option("--json", command->json, "Also write the verdicts as JSON");
+  add_verdict_file_options(*gate, command->files);
   gate->callback([command, &exit_status] { exit_status = do_gate(*command); });
 }
 

@@ -26,10 +26,27 @@ std::optional<GateInputs> load_gate_inputs(const std::filesystem::path& budgets_
 // false when it does not.
 bool noise_fits(const GateInputs& inputs, const Measurements& data, const std::string& command);
 
-// Prints the verdict table under a heading, writes JUnit and JSON when asked; returns the
-// exit status (0 all met, 1 a target failed, 2 an output could not be written).
+// Where verdicts go besides the table on stdout.
+struct VerdictFiles {
+  std::filesystem::path junit, json, markdown;
+  std::string html;  // an HTML report's path or URL, linked from the Markdown
+};
+
+// --junit, --json, --markdown, --html-link.
+void add_verdict_file_options(CLI::App& command, VerdictFiles& files);
+
+// An error (printed, false) when an output's folder does not exist: found before measuring.
+bool outputs_writable(const VerdictFiles& files, const std::string& command);
+
+// The Markdown summary: to --markdown, and appended to $GITHUB_STEP_SUMMARY when it is set.
+// 0, or kExitBadInput when a file cannot be written.
+int write_markdown_summary(const std::string& markdown, const std::filesystem::path& file, const std::string& command);
+
+// Prints the verdict table under a heading, writes JUnit, JSON and Markdown when asked;
+// returns the exit status (0 all met, 1 a target failed, 3 undecided, 2 an output could not
+// be written).
 int report_verdicts(const GateInputs& inputs, const std::string& heading, const std::vector<Verdict>& verdicts,
-                    const std::filesystem::path& junit, const std::filesystem::path& json, const std::string& command);
+                    const VerdictFiles& files, const std::string& command);
 
 // --targets: which of the budgets' targets to check, by globs over their names.
 void add_targets_option(CLI::App& command, std::vector<std::string>& globs);

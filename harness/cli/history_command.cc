@@ -1,10 +1,13 @@
 // `flowbench record` and `flowbench history`: the benchmark history of a repository.
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <sstream>
 
 #include "cli/cli_common.h"
+#include "cli/gate_common.h"
 #include "cli/history_common.h"
+#include "report/markdown_summary.h"
 #include "report/history_report.h"
 #include "report/history_site.h"
 
@@ -72,6 +75,7 @@ struct HistoryCommand {
   std::string metric, variant, branch, fingerprint;
   std::size_t baseline_commits = 5;
   fs::path json;
+  fs::path markdown;  // regressions: a Markdown summary
   // export
   std::string format = "csv";
   fs::path output;
@@ -182,6 +186,13 @@ int do_regressions(const HistoryCommand& c) {
   std::cout << "history " << loaded->second.string() << ": " << groups.size() << " histories (branch @ fingerprint)\n\n";
   print_changes(std::cout, *changes, c.changes);
   if (int status = write_json_file(c.json, changes_json(*changes, c.changes), "history regressions")) return status;
+  if (!c.markdown.empty() || std::getenv("GITHUB_STEP_SUMMARY")) {
+    std::ostringstream markdown;
+    SummaryContext context{"history regressions: " + loaded->second.filename().string(), "", {}};
+    if (!c.json.empty()) context.links.push_back({"JSON", c.json.generic_string()});
+    write_changes_markdown(markdown, context, *changes);
+    if (int status = write_markdown_summary(markdown.str(), c.markdown, "history regressions")) return status;
+  }
   const bool open = std::any_of(changes->begin(), changes->end(), [](const auto& x) { return x.regression && x.open; });
   return open ? kExitTasksFailed : 0;
 }
@@ -258,6 +269,8 @@ void add_history_commands(CLI::App& app, int& exit_status) {
   auto* regressions = history->add_subcommand("regressions", "Change points of every metric; exit 1 while a regression is open");
   regressions->add_option("--since", c->since, "Only changes after this commit (a prefix of its hash)");
   regressions->add_option("--json", c->json, "Also write the changes as JSON");
+  regressions->add_option("--markdown", c->markdown,
+                          "Also write the changes as a Markdown summary (appended to $GITHUB_STEP_SUMMARY too when set)");
   add_selection_options(*regressions, *c);
   add_change_options(*regressions, *c);
   regressions->callback([c, &exit_status] { exit_status = do_regressions(*c); });
