@@ -53,7 +53,7 @@ def main():
         json.dump(BUDGETS, open(budgets, "w"))
         for side, mode in (("sequential", "sequential"), ("optimized", "parallel")):
             for r in range(3):
-                subprocess.run([fb, "run", spec, "--mode", mode, "--no-cache", "-q", "-o",
+                subprocess.run([fb, "run", spec, "--mode", mode, "--variant", side, "--no-cache", "-q", "-o",
                                 os.path.join(work, "series", side), "--run-id", "r%d" % r], env=env, check=True,
                                stdout=subprocess.DEVNULL)
         page_file = os.path.join(work, "reports", "report.html")

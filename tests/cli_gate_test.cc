@@ -29,7 +29,7 @@ class CliGateTest : public ::testing::Test {
       std::string run_id = "r";
       run_id += std::to_string(i);
       auto result = flowbench({"run", "ws/spec.json", "--time-scale", "0.001", "--out", "series/" + variant,
-                               "--run-id", run_id, "-q", "--no-cache"});
+                               "--run-id", run_id, "-q", "--no-cache", "--variant", variant});
       ASSERT_EQ(result.exit_code, 0) << result.err;
     }
   }
@@ -93,7 +93,7 @@ TEST_F(CliGateTest, InstancesRunInTheirOwnWorkspacesAndShareTheCache) {
   EXPECT_EQ(entries, 1u) << "the three instances share one action cache entry for b";
 
   testing::write_text(dir_.path() / "inst.json", R"({"targets": [
-    {"name": "three-instances", "variant": "runs", "metric": "instances_ok", "min": 3, "stat": "min"}]})");
+    {"name": "three-instances", "variant": "instances3", "metric": "instances_ok", "min": 3, "stat": "min"}]})");
   auto gate = flowbench({"gate", "--budgets", "inst.json", "runs"});
   EXPECT_EQ(gate.exit_code, 0) << gate.out << gate.err;
 }

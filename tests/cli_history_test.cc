@@ -19,7 +19,7 @@ class CliHistoryTest : public ::testing::Test {
       {"id": "b", "command": ["synth", "--duration-s", "20"], "after": ["a"]}]})");
     for (const char* run_id : {"r0", "r1"}) {
       auto run = flowbench({"run", "ws/spec.json", "--time-scale", "0.001", "--out", "data/seq", "--run-id", run_id,
-                            "-q", "--no-cache", "--mode", "sequential"});
+                            "-q", "--no-cache", "--mode", "sequential", "--variant", "seq"});
       ASSERT_EQ(run.exit_code, 0) << run.err;
     }
   }

@@ -152,6 +152,7 @@ Expected<InstancesReport> run_instances(const RunRequest& request, std::size_t c
       {"workflow", workflow->name},
       {"spec", workflow->spec_path.string()},
       {"count", count},
+      {"variant", request.variant.empty() ? "instances" + std::to_string(count) : request.variant},
       {"time_scale", request.time_scale},
       {"cache", request.no_cache ? std::string("off") : shared_cache.string()},
       {"started", iso8601(started)},

@@ -141,6 +141,7 @@ RunSettings run_settings(const RunRequest& request, std::size_t jobs, bool use_c
                          {"sbatch_args", request.cluster.sbatch_args}};
   }
   settings.mode = mode_name(request.mode);
+  settings.variant = request.variant;
   settings.jobs = jobs;
   settings.time_scale = request.time_scale;
   settings.keep_going = request.keep_going;

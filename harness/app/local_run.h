@@ -39,6 +39,7 @@ struct RunRequest {
   std::filesystem::path spec;
   std::filesystem::path out = ".flowbench/runs";
   std::string run_id;                 // empty: <timestamp>-<mode>
+  std::string variant;                // recorded in run.json: what gates and the history call it ("" = the mode)
   RunMode mode = RunMode::kParallel;
   std::size_t jobs = 0;               // 0: number of cores (parallel), 1 (sequential)
   double time_scale = 1.0;

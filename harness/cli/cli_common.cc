@@ -14,7 +14,22 @@ namespace fs = std::filesystem;
 std::vector<fs::path> handler_dirs() {
   const fs::path self = platform::self_executable();
   if (self.empty()) return {};
-  return {self.parent_path()};
+  // A build folder keeps the handlers beside flowbench; an installed flowbench (bin/) keeps
+  // them in libexec/flowbench, out of everyone's PATH.
+  std::vector<fs::path> dirs = {self.parent_path()};
+  std::error_code ec;
+  const fs::path installed = (self.parent_path() / ".." / "libexec" / "flowbench").lexically_normal();
+  if (fs::is_directory(installed, ec)) dirs.push_back(installed);
+  return dirs;
+}
+
+fs::path plot_script() {
+  const fs::path self = platform::self_executable();
+  std::error_code ec;
+  for (const char* name : {"plot.py", "flowbench-plot"}) {
+    if (fs::exists(self.parent_path() / name, ec)) return self.parent_path() / name;
+  }
+  return self.parent_path() / "flowbench-plot";
 }
 
 int write_json_file(const fs::path& path, const nlohmann::ordered_json& value, const std::string& command) {

@@ -17,6 +17,10 @@ constexpr int kExitBadInput = 2;     // bad arguments, spec or files: nothing wa
 // flowbench's own bin folder: handlers shipped with it are found there by name.
 std::vector<std::filesystem::path> handler_dirs();
 
+// The plotting script flowbench report runs: plot.py beside flowbench (a build folder), else
+// flowbench-plot (an install).
+std::filesystem::path plot_script();
+
 // Writes `value` atomically to `path` (nothing when the path is empty); returns an exit status.
 int write_json_file(const std::filesystem::path& path, const nlohmann::ordered_json& value,
                     const std::string& command);
@@ -36,5 +40,6 @@ void add_exec_command(CLI::App& app, int& exit_status);       // exec
 void add_ab_command(CLI::App& app, int& exit_status);         // ab
 void add_calibrate_command(CLI::App& app, int& exit_status);  // calibrate
 void add_history_commands(CLI::App& app, int& exit_status);   // record, history
+void add_docs_commands(CLI::App& app, int& exit_status);      // completion, man (hidden)
 
 }  // namespace flowbench::cli

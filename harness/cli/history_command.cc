@@ -1,7 +1,10 @@
 // `flowbench record` and `flowbench history`: the benchmark history of a repository.
+#include <algorithm>
 #include <cstdlib>
+#include <map>
 #include <iostream>
 #include <memory>
+#include <set>
 #include <sstream>
 
 #include "cli/cli_common.h"
@@ -22,6 +25,38 @@ struct RecordCommand {
   CommitFlags commit;
   std::vector<std::string> tags;
 };
+
+// After a record: which variants the recorded histories (branch and fingerprint) now hold,
+// with their commits; and a warning when several variants each hold a single commit, which
+// is what recording one series per commit under changing variant names looks like.
+void report_variants(const history::Snapshot& snapshot, const std::vector<history::Result>& recorded) {
+  for (const auto& group : history::groups_of(snapshot, true)) {
+    const bool touched = std::any_of(recorded.begin(), recorded.end(), [&](const history::Result& r) {
+      return r.fingerprint.digest() == group.fingerprint.digest() && r.commit.branch == group.branch;
+    });
+    if (!touched) continue;
+    std::map<std::string, std::set<std::string>> commits;
+    std::set<std::string> all;
+    for (const auto* result : group.results) {
+      all.insert(result->commit.hash);
+      for (const auto& [key, values] : result->samples) commits[key.variant].insert(result->commit.hash);
+    }
+    std::string line;
+    std::size_t single = 0;
+    for (const auto& [variant, hashes] : commits) {
+      line += (line.empty() ? "" : ", ") + variant + " " + std::to_string(hashes.size()) +
+              (hashes.size() == 1 ? " commit" : " commits");
+      single += hashes.size() == 1;
+    }
+    std::cout << "  " << group.name() << ": " << line << "\n";
+    if (single > 1 && single == commits.size() && all.size() > 1) {
+      std::cerr << "flowbench record: warning: in " << group.name() << " each of " << single
+                << " variants holds a single commit, so none has a history to compare; a run's variant is its mode "
+                   "or `run --variant NAME` (recorded in run.json), never the name of the folder it sits in: record "
+                   "one series under one variant across commits\n";
+    }
+  }
+}
 
 int do_record(const RecordCommand& c) {
   std::map<std::string, std::string> tags;
@@ -65,6 +100,7 @@ int do_record(const RecordCommand& c) {
               << r.fingerprint.digest() << "\n";
   }
   std::cout << "history: " << db.string() << "\n";
+  if (auto snapshot = store->load()) report_variants(*snapshot, results);
   return 0;
 }
 

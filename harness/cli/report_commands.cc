@@ -136,7 +136,7 @@ int do_report(const ReportCommand& command) {
   fs::create_directories(report_dir, ec);
   if (!command.no_plots) {
     const fs::path plots = report_dir / (command.output.stem().string() + "_plots");
-    draw_report_plots(input, platform::self_executable().parent_path() / "plot.py", plots, report_dir, std::cerr);
+    draw_report_plots(input, plot_script(), plots, report_dir, std::cerr);
   }
   const bool html = command.format == "html" || (command.format.empty() && command.output.extension() == ".html");
   std::ostringstream text;

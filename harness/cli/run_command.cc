@@ -79,6 +79,9 @@ void add_run_options(CLI::App& run, RunCommand& command) {
       ->check(CLI::PositiveNumber);
   run.add_option("-o,--out", request.out, "Folder that receives the run folder")->capture_default_str();
   run.add_option("--run-id", request.run_id, "Name of the run folder (default: <time>-<mode>)");
+  run.add_option("--variant", request.variant,
+                 "What gates and the history call this run, recorded in run.json (default: its mode, e.g. "
+                 "sequential; instances<K> with --instances K); never taken from the folder's name");
   run.add_option("--time-scale", request.time_scale,
                  "Model-time scale passed to handlers (0.001: a model minute takes 60 ms)")
       ->capture_default_str();

@@ -93,14 +93,31 @@ Status add_instances(Measurements& m, const std::string& variant, const fs::path
     m.time_scale = root["time_scale"].number(1e-9, 1e9).value_or(1.0);
     m.time_scale_known = true;
   }
-  double ok = 0;
-  for (const JsonAt& instance : root["instances"].elements(true)) ok += instance["status"].text_or("") == "complete";
+  double ok = 0, count = 0;
+  for (const JsonAt& instance : root["instances"].elements(true)) {
+    ok += instance["status"].text_or("") == "complete";
+    ++count;
+  }
+  // The variant the run recorded (run --instances K --variant NAME), else instances<K>: never
+  // the folder's name.
+  std::string named = root.has("variant") ? root["variant"].text_or("") : "";
+  if (named.empty()) named = "instances" + std::to_string(static_cast<long>(count));
+  (void)variant;
   if (reader.failed()) return reader.error();
-  m.samples[{variant, "instances_ok"}].push_back(ok);
+  m.samples[{named, "instances_ok"}].push_back(ok);
   return ok_status();
 }
 
 }  // namespace
+
+std::string run_variant(const RunRecord& run) {
+  for (const char* key : {"variant", "mode"}) {
+    if (run.context.contains(key) && run.context[key].is_string() && !run.context[key].get<std::string>().empty()) {
+      return run.context[key].get<std::string>();
+    }
+  }
+  return "run";
+}
 
 Expected<Measurements> measurements_from_folder(const fs::path& folder) {
   auto found = find_series(folder);
@@ -117,7 +134,7 @@ Expected<Measurements> measurements_from_folder(const fs::path& folder) {
       m.time_scale = run->time_scale;
       m.time_scale_known = true;
       note_spec(m, *run);
-      add_run(m, series.variant, *run);
+      add_run(m, run_variant(*run), *run);
     }
   }
   return m;

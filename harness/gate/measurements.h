@@ -78,10 +78,15 @@ bool lower_is_better(const std::string& metric);
 // peak_rss_mib; a benchmark's time too).
 bool is_time_metric(const std::string& metric);
 
-// Reads a run folder (variant "run"), a series folder (runs inside it: its own name is the
-// variant), or a folder of series (each subfolder a variant); a folder holding
-// instances.json files contributes `instances_ok`. Errors name the file and the fix.
+// Reads a run folder, a series folder (runs inside it) or a folder of series; a folder
+// holding instances.json files contributes `instances_ok`. Each run's variant is the one it
+// recorded (run --variant, else its mode; instances<K> for run --instances K), never the name
+// of the folder it sits in. Errors name the file and the fix.
 Expected<Measurements> measurements_from_folder(const std::filesystem::path& folder);
+
+// The variant a run recorded: run.json's context "variant", else its "mode", else "run".
+struct RunRecord;
+std::string run_variant(const RunRecord& run);
 
 // One run folder's measurements as variant `variant`.
 Expected<Measurements> measurements_from_run(const std::filesystem::path& run_dir, const std::string& variant);

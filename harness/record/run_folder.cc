@@ -117,6 +117,7 @@ void RunFolderWriter::write_run_json(const RunEnd* end) {
       {"flowbench_version", kVersion},
       {"git_commit", kGitCommit},
       {"mode", settings_.mode},
+      {"variant", settings_.variant.empty() ? settings_.mode : settings_.variant},
       {"jobs", settings_.jobs},
       {"cache", settings_.cache},
       {"cache_dir", settings_.cache_dir.empty() ? json(nullptr) : json(settings_.cache_dir)},

@@ -18,6 +18,7 @@ inline constexpr const char* kRunSchema = "flowbench.run/1";
 // How a run was asked for, recorded in run.json's context.
 struct RunSettings {
   std::string mode = "parallel";  // sequential | parallel
+  std::string variant;            // what the gate and the history call the run ("" = its mode)
   std::size_t jobs = 1;
   double time_scale = 1.0;
   bool keep_going = false;
