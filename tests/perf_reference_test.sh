@@ -9,12 +9,12 @@
 set -euo pipefail
 bin=$1 src=$2
 out=${FLOWBENCH_PERF_OUT:-$bin/../perf}
-max_time=${FLOWBENCH_PERF_MAX_TIME:-4m}
+max_time=${FLOWBENCH_PERF_MAX_TIME:-3m}
 rm -rf "$out/ab-aa"
 mkdir -p "$out"
 status=0
 "$bin/flowbench" ab --budgets "$src/fixtures/k1n/budgets.json" --targets 'sequential-*' --bench "$bin/flowbench_bench" \
-  --filter '^BM_Workflow/sequential/' --max-time "$max_time" --out "$out/ab-aa" \
+  --filter '^BM_Workflow/sequential/' --max-time "$max_time" --look-every 3 --out "$out/ab-aa" \
   --junit "$out/perf-gate.xml" --json "$out/perf-gate.json" > "$out/perf-gate.txt" || status=$?
 cat "$out/perf-gate.txt"
 case $status in

@@ -10,7 +10,7 @@
 #   perf_task8_slowdown_test.sh BIN_DIR SOURCE_DIR
 set -euo pipefail
 bin=$1 src=$2
-max_time=${FLOWBENCH_PERF_MAX_TIME:-4m}
+max_time=${FLOWBENCH_PERF_MAX_TIME:-3m}
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 cp -r "$src/fixtures/k1n" "$work/normal"
 rm -rf "$work/normal/out" "$work/normal/.flowbench"
@@ -18,7 +18,7 @@ cp -r "$work/normal" "$work/slowed"
 python3 "$src/tests/support/slow_message_template.py" "$work/slowed/templates/message.cc.mustache"
 status=0
 "$bin/flowbench" ab --budgets "$src/fixtures/k1n/budgets.json" --targets 'sequential-*' \
-  --bench "$bin/flowbench_bench" --filter '^BM_Workflow/sequential/' --max-time "$max_time" \
+  --bench "$bin/flowbench_bench" --filter '^BM_Workflow/sequential/' --max-time "$max_time" --look-every 3 \
   --a-env "FLOWBENCH_SPEC=$work/normal/workflow.json" --b-env "FLOWBENCH_SPEC=$work/slowed/workflow.json" \
   --out "$work/ab" --json "$work/verdicts.json" > "$work/gate.txt" || status=$?
 cat "$work/gate.txt"

@@ -41,5 +41,6 @@ void add_ab_command(CLI::App& app, int& exit_status);         // ab
 void add_calibrate_command(CLI::App& app, int& exit_status);  // calibrate
 void add_history_commands(CLI::App& app, int& exit_status);   // record, history
 void add_docs_commands(CLI::App& app, int& exit_status);      // completion, man (hidden)
+void add_init_command(CLI::App& app, int& exit_status);       // init
 
 }  // namespace flowbench::cli

@@ -96,7 +96,7 @@ void man_options(std::ostream& out, const CLI::App& app) {
   for (const CLI::Option* option : app.get_options()) {
     if (option->get_lnames().empty() && option->get_snames().empty() && option->get_name().empty()) continue;
     if (option->get_lnames().size() == 1 && option->get_lnames()[0] == "help") continue;
-    out << ".TP\n.B " << roff(option->get_name()) << "\n" << roff(option->get_description()) << "\n";
+    out << ".TP\n.B " << roff(option->get_name(false, true)) << "\n" << roff(option->get_description()) << "\n";
   }
 }
 
