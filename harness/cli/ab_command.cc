@@ -7,6 +7,7 @@
 
 #include "ab/arms.h"
 #include "ab/instructions.h"
+#include "ab/until_decided.h"
 #include "cli/cli_common.h"
 #include "cli/gate_common.h"
 #include "gate/sequential.h"
@@ -173,29 +174,6 @@ Status plan_counts(AbPlan& plan, const AbCommand& c, const Budgets& budgets) {
   return ok_status();
 }
 
-// Every regression check compares against arm a.
-Baselines arm_a_baseline(Budgets& budgets, const ArmData& data, const fs::path& key) {
-  for (auto& target : budgets.targets) {
-    if (target.regression) target.regression->baseline = key;
-  }
-  return {{key.string(), data.a}};
-}
-
-std::string look_summary(const std::vector<Verdict>& verdicts, const Decisions& decisions) {
-  std::size_t regressions = 0, regressed = 0, open = 0;
-  std::string open_names;
-  for (const auto& v : verdicts) {
-    if (!v.regression) continue;
-    ++regressions;
-    if (v.regressed) ++regressed;
-    if (!is_decided(v)) {
-      if (++open <= 3) open_names += (open_names.empty() ? "" : ", ") + v.target;
-    }
-  }
-  return std::to_string(decisions.decided()) + " of " + std::to_string(regressions) + " decided (" +
-         std::to_string(regressed) + " regressed)" + (open ? "; open: " + open_names + (open > 3 ? ", ..." : "") : "");
-}
-
 struct Measured {
   ArmData data;
   std::vector<Verdict> verdicts;
@@ -251,54 +229,18 @@ Measured measure_fixed(const AbCommand& command, const AbPlan& plan, const Desig
 
 // Sequential design: blocks of rounds, a look after each, until all is decided or the
 // budget is spent.
-Measured measure_until_decided(const AbPlan& plan, const Design& design, GateInputs& inputs, const NoiseFile* noise) {
+Measured measure_sequential(const AbPlan& plan, const Design& design, GateInputs& inputs, const NoiseFile* noise) {
   Measured m;
-  Decisions decisions;
-  double spent = 0;
-  std::size_t rounds = 0;
-  std::vector<Verdict> last;
-  while (true) {
-    const std::size_t target = rounds == 0 ? design.rule.first_look : rounds + design.rule.look_every;
-    const std::size_t block = std::min(target, design.rule.max_rounds) - rounds;
-    auto more = measure_arms(plan, rounds, block, std::cerr, rounds == 0 ? nullptr : &m.data);
-    if (!more) {
-      std::cerr << "flowbench ab: " << more.error().message << "\n";
-      m.exit = kExitBadInput;
-      return m;
-    }
-    if (rounds == 0) m.data = std::move(*more);
-    else if (auto appended = append_rounds(m.data, *more); !appended) {
-      std::cerr << "flowbench ab: " << appended.error().message << "\n";
-      m.exit = kExitBadInput;
-      return m;
-    }
-    const std::size_t before = rounds;
-    rounds += block;
-    m.rounds = rounds;
-    if (m.data.interrupted_signal) return m;
-    // Would another block fit the budget? If not, this look is the last and spends all.
-    const double per_round = m.data.seconds / static_cast<double>(rounds);
-    const std::size_t next = std::min(rounds + design.rule.look_every, design.rule.max_rounds);
-    const bool out_of_time = design.max_seconds > 0 && m.data.seconds + per_round * (next - rounds) > design.max_seconds;
-    bool last = rounds >= design.rule.max_rounds || out_of_time;
-    const Look look = look_spending(before, rounds, design.rule.max_rounds, last, spent);
-    spent += look.alpha_share;
-    auto verdicts = evaluate_budgets(inputs.budgets, m.data.b, arm_a_baseline(inputs.budgets, m.data, plan.out / "a"),
-                                     noise, look);
-    if (!verdicts) {
-      std::cerr << "flowbench ab: " << verdicts.error().message << "\n";
-      m.exit = kExitBadInput;
-      return m;
-    }
-    decisions.take(*verdicts, rounds);
-    last = last || decisions.all_decided(*verdicts);
-    std::cerr << "look after " << rounds << " rounds (alpha share " << format_number("%.3g", look.alpha_share)
-              << "): " << look_summary(*verdicts, decisions) << "\n";
-    if (last) {
-      m.verdicts = decisions.final_verdicts(std::move(*verdicts));
-      return m;
-    }
+  auto decided = measure_until_decided(plan, {design.rule, design.max_seconds}, inputs.budgets, noise, std::cerr);
+  if (!decided) {
+    std::cerr << "flowbench ab: " << decided.error().message << "\n";
+    m.exit = kExitBadInput;
+    return m;
   }
+  m.data = std::move(decided->data);
+  m.verdicts = std::move(decided->verdicts);
+  m.rounds = decided->rounds;
+  return m;
 }
 
 int do_ab(const AbCommand& command) {
@@ -327,7 +269,7 @@ int do_ab(const AbCommand& command) {
             << (plan->count_benchmarks.empty() ? "" : ", instructions counted by " + std::string(platform::counter_name(plan->counter)))
             << ", into " << plan->out.string() << "\n";
   const NoiseFile* noise = inputs->noise ? &*inputs->noise : nullptr;
-  Measured m = design->sequential ? measure_until_decided(*plan, *design, *inputs, noise)
+  Measured m = design->sequential ? measure_sequential(*plan, *design, *inputs, noise)
                                   : measure_fixed(command, *plan, *design, *inputs, noise);
   if (m.exit) return m.exit;
   if (m.data.interrupted_signal) {

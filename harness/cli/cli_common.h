@@ -42,5 +42,6 @@ void add_calibrate_command(CLI::App& app, int& exit_status);  // calibrate
 void add_history_commands(CLI::App& app, int& exit_status);   // record, history
 void add_docs_commands(CLI::App& app, int& exit_status);      // completion, man (hidden)
 void add_init_command(CLI::App& app, int& exit_status);       // init
+void add_bisect_command(CLI::App& app, int& exit_status);     // bisect
 
 }  // namespace flowbench::cli

@@ -24,6 +24,7 @@ int cli_main(int argc, char** argv) {
   cli::add_calibrate_command(app, exit_status);
   cli::add_history_commands(app, exit_status);
   cli::add_init_command(app, exit_status);
+  cli::add_bisect_command(app, exit_status);
   cli::add_docs_commands(app, exit_status);
 
   try {

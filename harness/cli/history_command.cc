@@ -10,6 +10,7 @@
 #include "cli/cli_common.h"
 #include "cli/gate_common.h"
 #include "cli/history_common.h"
+#include "gate/verdict_text.h"
 #include "report/markdown_summary.h"
 #include "report/history_report.h"
 #include "report/history_site.h"
@@ -207,6 +208,28 @@ int do_prune(const HistoryCommand& c) {
   return 0;
 }
 
+// A change whose last good and first bad commits are not parent and child leaves commits
+// never recorded between them: the command that finds the one that did it.
+void print_bisect_commands(std::ostream& out, const history::Snapshot& snapshot, const std::vector<history::Change>& changes) {
+  std::map<std::string, std::vector<std::string>> parents;
+  for (const auto& r : snapshot.results) parents[r.commit.hash] = r.commit.parents;
+  bool header = false;
+  for (const auto& change : changes) {
+    if (!change.regression) continue;
+    const auto& p = parents[change.first_bad];
+    if (std::find(p.begin(), p.end(), change.last_good) != p.end()) continue;
+    if (!header) {
+      out << "\nUnrecorded commits lie between these ends; find the one that did it:\n";
+      header = true;
+    }
+    const bool benchmark = change.key.variant == history::kBenchmarkVariant;
+    out << "  flowbench bisect --good " << change.last_good.substr(0, 12) << " --bad " << change.first_bad.substr(0, 12)
+        << (benchmark ? " --benchmark " + change.key.metric + " --bench BENCH_BINARY --build 'BUILD COMMAND'"
+                      : " --variant " + change.key.variant + " --metric " + change.key.metric + " --spec SPEC")
+        << format_number(" --min-effect %.3g", std::max(0.02, std::abs(change.effect.worse) / 2)) << "\n";
+  }
+}
+
 int do_regressions(const HistoryCommand& c) {
   auto loaded = load_history(c, "regressions");
   if (!loaded) return kExitBadInput;
@@ -221,6 +244,7 @@ int do_regressions(const HistoryCommand& c) {
   }
   std::cout << "history " << loaded->second.string() << ": " << groups.size() << " histories (branch @ fingerprint)\n\n";
   print_changes(std::cout, *changes, c.changes);
+  print_bisect_commands(std::cout, loaded->first, *changes);
   if (int status = write_json_file(c.json, changes_json(*changes, c.changes), "history regressions")) return status;
   if (!c.markdown.empty() || std::getenv("GITHUB_STEP_SUMMARY")) {
     std::ostringstream markdown;

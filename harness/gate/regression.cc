@@ -28,11 +28,13 @@ void set_worse(Comparison& c, bool higher_is_better, double low_bound, double hi
     c.worse_low = 1 - e.high;
     c.worse_high = 1 - e.low;
     c.worse_bound = 1 - low_bound;
+    c.worse_floor = 1 - high_bound;
   } else {
     c.worse = e.ratio - 1;
     c.worse_low = e.low - 1;
     c.worse_high = e.high - 1;
     c.worse_bound = high_bound - 1;
+    c.worse_floor = low_bound - 1;
   }
 }
 
@@ -72,7 +74,10 @@ std::optional<Comparison> compare_samples(const std::vector<double>& base, const
   set_worse(c, higher_is_better, low, high);
   // Too few samples for a bound at this confidence (3 a side reach 90% at most): nothing is
   // ruled out.
-  if (coverage < 1 - 2 * decision_tail - 1e-9) c.worse_bound = std::numeric_limits<double>::infinity();
+  if (coverage < 1 - 2 * decision_tail - 1e-9) {
+    c.worse_bound = std::numeric_limits<double>::infinity();
+    c.worse_floor = -std::numeric_limits<double>::infinity();
+  }
   // The interval's half-width at one sample: what rounds_for scales.
   return c;
 }

@@ -36,6 +36,7 @@ struct Comparison {
   double worse_low = 0, worse_high = 0;  // its 95% interval
   double decision_tail = 0.025;  // the one-sided error of worse_bound
   double worse_bound = 0;    // the upper confidence bound of `worse` at 1 - decision_tail
+  double worse_floor = 0;    // its lower confidence bound at 1 - decision_tail
   // Rough rounds (a side) at which worse_bound would fall below `min_effect` if the change
   // and the spread stayed as measured; 0 when the change itself is at or above it (or the
   // samples are too few for any bound).

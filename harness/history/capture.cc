@@ -14,10 +14,7 @@
 namespace flowbench::history {
 namespace fs = std::filesystem;
 
-namespace {
-
-// git's output (stdout and stderr), or why git could not give it.
-Expected<std::string> git(const fs::path& repository, const std::vector<std::string>& args) {
+Expected<std::string> run_git(const fs::path& repository, const std::vector<std::string>& args) {
   const fs::path program = find_program("git", fs::current_path(), {});
   if (program.empty()) return Error{"git is not on PATH"};
   static int calls = 0;
@@ -34,6 +31,12 @@ Expected<std::string> git(const fs::path& repository, const std::vector<std::str
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
   if (*status != 0) return Error{"git " + join(args, " ") + " says: " + text};
   return text;
+}
+
+namespace {
+
+Expected<std::string> git(const fs::path& repository, const std::vector<std::string>& args) {
+  return run_git(repository, args);
 }
 
 std::string branch_from_ci() {

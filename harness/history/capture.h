@@ -20,6 +20,10 @@ struct CommitOverrides {
   std::optional<bool> dirty;
 };
 
+// git's output in `repository` (stdout and stderr, trailing white space trimmed), or why git
+// could not give it (its own words).
+Expected<std::string> run_git(const std::filesystem::path& repository, const std::vector<std::string>& args);
+
 // The commit checked out in `repository` (a folder inside a git work tree), with the
 // overrides applied. A detached HEAD takes its branch from the CI's environment
 // (GITHUB_HEAD_REF, GITHUB_REF_NAME, CI_COMMIT_REF_NAME, BRANCH_NAME). Errors say which

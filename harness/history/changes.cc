@@ -59,7 +59,46 @@ MetricTimeline metric_timeline(const std::vector<CommitSamples>& timeline, const
   return m;
 }
 
+// Below this many commits a permutation test over the commits' medians cannot reach its
+// alpha: consecutive commits are compared by their runs instead.
+constexpr std::size_t kFewCommits = 5;
+
+// A short history (two commits recorded, say, a nightly job's ends): each commit against the
+// one before it, by their runs, the family of consecutive pairs Bonferroni-corrected.
+std::vector<Change> few_commit_changes(const MetricTimeline& metric, const std::string& group,
+                                       const ChangeOptions& options) {
+  const bool lower_better = lower_is_better(metric.key.metric);
+  std::vector<Change> kept;
+  const double pairs = static_cast<double>(metric.samples.size() - 1);
+  for (std::size_t at = 1; at < metric.samples.size(); ++at) {
+    auto effect = compare_samples(metric.samples[at - 1], metric.samples[at], !lower_better);
+    if (!effect) continue;
+    // Two-sided (a regression or an improvement), Bonferroni over the consecutive pairs.
+    const double p = std::min(1.0, 2 * std::min(effect->p, 1 - effect->p) * pairs);
+    const bool excludes_none = effect->worse > 0 ? effect->worse_low > 0 : effect->worse_high < 0;
+    if (std::abs(effect->worse) < options.min_change || !excludes_none || p > options.e_divisive.alpha) continue;
+    Change c;
+    c.key = metric.key;
+    c.group = group;
+    c.index = at;
+    c.last_good = metric.commits[at - 1];
+    c.first_bad = metric.commits[at];
+    c.commits_before = 1;
+    c.commits_after = 1;
+    c.median_before = median(metric.samples[at - 1]);
+    c.median_after = median(metric.samples[at]);
+    c.effect = *effect;
+    c.p = p;
+    c.regression = effect->worse > 0;
+    c.open = c.regression && at + 1 == metric.samples.size();
+    kept.push_back(c);
+  }
+  return kept;
+}
+
 std::vector<Change> changes_of(const MetricTimeline& metric, const std::string& group, const ChangeOptions& options) {
+  if (metric.samples.size() < 2) return {};
+  if (metric.samples.size() < kFewCommits) return few_commit_changes(metric, group, options);
   std::vector<double> medians;
   for (const auto& s : metric.samples) medians.push_back(median(s));
   EDivisiveOptions e = options.e_divisive;
