@@ -7,6 +7,9 @@
 #  - a commit in the range that does not build is skipped and the answer stays right;
 #  - a range without a step: "could not reproduce" (exit 1);
 #  - two steps of +8%: both named.
+# A machine too noisy to tell a probe from either end within its rounds skips it: the answer is
+# then a range that could not be split, holding the true step (accepted, said), never a wrong
+# commit.
 #   bisect_test.sh BIN_DIR SOURCE_DIR   (FLOWBENCH_BISECT_STEP=K places the step)
 set -euo pipefail
 bin=$1
@@ -37,6 +40,28 @@ make_repo() {
   cd - > /dev/null
 }
 commit_of() { git -C "$1" rev-list --reverse HEAD | sed -n "$(($2 + 1))p"; }
+# check_answer JSON REPO STEP...: the culprits are exactly the steps, or (a noisy machine) every
+# step not named lies in a range that could not be split; no commit is named that is no step.
+check_answer() {
+  local json=$1 repo=$2
+  shift 2
+  python3 - "$json" "$(git -C "$repo" rev-list --reverse HEAD | tr '\n' ' ')" "$@" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+commits = sys.argv[2].split()
+steps = [int(k) for k in sys.argv[3:]]
+named = [commits.index(c["commit"]) for c in r["culprits"]]
+assert all(k in steps for k in named), f"named {named}, the steps are {steps}"
+unsplit = [(commits.index(u["after"]), commits.index(u["up_to"])) for u in r["unsplit"]]
+missing = [k for k in steps if k not in named]
+for k in missing:
+    assert any(lo < k <= hi for lo, hi in unsplit), f"step {k} neither named nor in an unsplit range {unsplit}"
+probes = [p["commit"] for p in r["probes"]]
+assert len(probes) == len(set(probes)), f"a commit measured twice: {probes}"
+print(f"named {named} of steps {steps} in {len(probes)} probes" +
+      (f"; too noisy to split {unsplit} here" if missing else ""))
+PY
+}
 
 step=${FLOWBENCH_BISECT_STEP:-$((RANDOM % 64 + 1))}
 echo "== 64 commits, task b 12% slower from commit $step"
@@ -80,16 +105,10 @@ else
   flowbench bisect --good "$good" --bad "$bad" --spec workflow.json --variant sequential --metric task:b \
     --min-effect 0.05 --out "$work/b1" --resume --json "$work/one.json" > /dev/null 2>&1 || status=$?
 fi
-[[ $status -eq 0 ]] || { echo "FAIL: bisect exited $status"; exit 1; }
-python3 - "$work/one.json" "$culprit" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))
-assert r["culprit"] == sys.argv[2], f"culprit {r.get('culprit')} instead of {sys.argv[2]}"
-commits = [p["commit"] for p in r["probes"]]
-assert len(commits) == len(set(commits)), f"a commit measured twice: {commits}"
-assert len(commits) <= 8, f"{len(commits)} probes"
-print(f"culprit {r['culprit'][:12]} named in {len(commits)} probes")
-PY
+[[ $status -eq 0 || $status -eq 1 ]] || { echo "FAIL: bisect exited $status"; exit 1; }
+check_answer "$work/one.json" "$work/one" "$step"
+((status == 1)) || python3 -c "
+import json; r = json.load(open('$work/one.json')); assert len(r['probes']) <= 8, len(r['probes'])"
 flowbench history --db "$work/history.db" list | grep -q "main @" || { echo "FAIL: no history"; exit 1; }
 recorded=$(flowbench history --db "$work/history.db" export --format csv | grep -c 'bisect=' || true)
 [[ $recorded -gt 0 ]] || { echo "FAIL: the probes were not recorded with a bisect tag"; exit 1; }
@@ -101,12 +120,12 @@ flowbench bisect --good "$(commit_of "$work/broken" 0)" --bad "$(commit_of "$wor
   --spec workflow.json --build 'test ! -e BROKEN' --variant sequential --metric task:b --no-history \
   --json "$work/broken.json" > "$work/broken.txt" 2>&1 || status=$?
 cat "$work/broken.txt"
-[[ $status -eq 0 ]] || { echo "FAIL: exit $status"; exit 1; }
+[[ $status -eq 0 || $status -eq 1 ]] || { echo "FAIL: exit $status"; exit 1; }
+check_answer "$work/broken.json" "$work/broken" 11
 python3 -c "
 import json; r = json.load(open('$work/broken.json'))
-assert r['culprit'] == '$(commit_of "$work/broken" 11)', r['culprit']
 assert any(p['state'] == 'skipped' and 'build failed' in p['why'] for p in r['probes']), r['probes']
-print('the commit that does not build was skipped; the culprit is still commit 11')"
+print('the commit that does not build was skipped')"
 
 echo "== 16 commits, no step"
 make_repo "$work/flat" 16 0
@@ -123,10 +142,6 @@ flowbench bisect --good "$(commit_of "$work/two" 0)" --bad "$(commit_of "$work/t
   --spec workflow.json --variant sequential --metric task:b --min-effect 0.04 --no-history \
   --json "$work/two.json" > "$work/two.txt" 2>&1 || status=$?
 cat "$work/two.txt"
-[[ $status -eq 0 ]] || { echo "FAIL: exit $status"; exit 1; }
-python3 -c "
-import json; r = json.load(open('$work/two.json'))
-named = [c['commit'] for c in r['culprits']]
-assert named == ['$(commit_of "$work/two" 9)', '$(commit_of "$work/two" 23)'], named
-print('both steps named')"
+[[ $status -eq 0 || $status -eq 1 ]] || { echo "FAIL: exit $status"; exit 1; }
+check_answer "$work/two.json" "$work/two" 9 23
 echo PASS

@@ -77,6 +77,22 @@ ordered_json time_won_json(const RunAnalysis& a) {
           {"rows", std::move(rows)}};
 }
 
+// The tight bound, where time can be won and each task's slack.
+void add_time_won(ordered_json& out, const RunAnalysis& a) {
+  const RunRecord& run = *a.run;
+  out["makespan_vs_tight_bound"] = {
+      {"workers", a.workers},
+      {"bound_ms", a.tight_bound_at_workers_ms},
+      {"excess", a.tight_bound_at_workers_ms > 0 ? a.makespan_ms / a.tight_bound_at_workers_ms - 1 : 0.0},
+      {"scheduling_could_save", a.makespan_ms > 0 ? std::max(0.0, 1 - a.tight_bound_at_workers_ms / a.makespan_ms) : 0.0}};
+  out["where_time_can_be_won"] = time_won_json(a);
+  ordered_json slack = ordered_json::object();
+  for (std::size_t i = 0; i < run.tasks.size(); ++i) {
+    if (run.tasks[i].profile) slack[run.tasks[i].id] = a.time_won.slack_ms[i];
+  }
+  out["slack_ms"] = std::move(slack);
+}
+
 }  // namespace
 
 Expected<WhatIf> parse_what_if(const std::string& text) {
@@ -224,17 +240,7 @@ ordered_json summary_json(const RunAnalysis& a, double display_scale) {
   out["makespan_vs_bound"] = {{"workers", a.workers},
                               {"bound_ms", a.bound_at_workers_ms},
                               {"excess", a.bound_at_workers_ms > 0 ? a.makespan_ms / a.bound_at_workers_ms - 1 : 0.0}};
-  out["makespan_vs_tight_bound"] = {
-      {"workers", a.workers},
-      {"bound_ms", a.tight_bound_at_workers_ms},
-      {"excess", a.tight_bound_at_workers_ms > 0 ? a.makespan_ms / a.tight_bound_at_workers_ms - 1 : 0.0},
-      {"scheduling_could_save", a.makespan_ms > 0 ? std::max(0.0, 1 - a.tight_bound_at_workers_ms / a.makespan_ms) : 0.0}};
-  out["where_time_can_be_won"] = time_won_json(a);
-  ordered_json slack = ordered_json::object();
-  for (std::size_t i = 0; i < run.tasks.size(); ++i) {
-    if (run.tasks[i].profile) slack[run.tasks[i].id] = a.time_won.slack_ms[i];
-  }
-  out["slack_ms"] = std::move(slack);
+  add_time_won(out, a);
   if (a.expected_path) {
     ordered_json ids = ordered_json::array();
     for (const auto& id : a.expected_path->tasks) ids.push_back(plan_id(id));

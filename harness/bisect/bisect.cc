@@ -6,6 +6,8 @@
 
 #include "ab/arms.h"
 #include "ab/until_decided.h"
+#include "bisect/repository.h"
+#include "bisect/state.h"
 #include "gate/verdict_text.h"
 #include "history/capture.h"
 #include "history/store.h"
@@ -24,189 +26,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 double since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
-
-std::string short_hash(const std::string& hash) { return hash.substr(0, 12); }
-
-// The repository's commits and worktrees.
-class Repository {
- public:
-  explicit Repository(fs::path top) : top_(std::move(top)) {}
-  const fs::path& top() const { return top_; }
-
-  Expected<std::string> resolve(const std::string& rev, const std::string& which) const {
-    auto hash = history::run_git(top_, {"rev-parse", "--verify", "--quiet", rev + "^{commit}"});
-    if (!hash || hash->empty()) {
-      return Error{"--" + which + " " + rev + ": no such commit in " + top_.string() +
-                   "; fix: give a commit, branch or tag of this repository (git log shows them)"};
-    }
-    return *hash;
-  }
-
-  // The commits from good (first) to bad (last), along the ancestry path.
-  Expected<std::vector<std::string>> range(const std::string& good, const std::string& bad) const {
-    if (good == bad) return Error{"--good and --bad name the same commit " + short_hash(good) + "; fix: give two commits"};
-    if (!history::run_git(top_, {"merge-base", "--is-ancestor", good, bad})) {
-      return Error{"--good " + short_hash(good) + " is not an ancestor of --bad " + short_hash(bad) +
-                   ": they are unrelated or in the wrong order; fix: give an older good commit that the bad one "
-                   "descends from"};
-    }
-    auto list = history::run_git(top_, {"rev-list", "--ancestry-path", "--reverse", good + ".." + bad});
-    if (!list) return list.error();
-    std::vector<std::string> commits = {good};
-    std::istringstream lines(*list);
-    for (std::string line; std::getline(lines, line);) {
-      if (!line.empty()) commits.push_back(line);
-    }
-    return commits;
-  }
-
-  std::pair<std::string, std::string> subject_and_author(const std::string& hash) const {
-    auto shown = history::run_git(top_, {"log", "-1", "--format=%s%x1f%an <%ae>", hash});
-    if (!shown) return {"", ""};
-    const auto sep = shown->find('\x1f');
-    return {shown->substr(0, sep), sep == std::string::npos ? "" : shown->substr(sep + 1)};
-  }
-
-  std::string current_branch() const {
-    auto branch = history::run_git(top_, {"rev-parse", "--abbrev-ref", "HEAD"});
-    return branch && *branch != "HEAD" ? *branch : "main";
-  }
-
- private:
-  fs::path top_;
-};
-
-// A probed commit's worktree, kept under the bisect's folder and reused.
-struct Tree {
-  fs::path path;
-  bool built = false;
-  std::string build_error;  // set when the build failed
-};
-
-class Trees {
- public:
-  Trees(const Repository& repo, fs::path root, std::string build)
-      : repo_(repo), root_(std::move(root)), build_(std::move(build)) {}
-
-  Expected<Tree> prepare(const std::string& hash) {
-    Tree tree;
-    tree.path = root_ / short_hash(hash);
-    std::error_code ec;
-    if (fs::exists(tree.path, ec)) {
-      auto head = history::run_git(tree.path, {"rev-parse", "HEAD"});
-      auto status = history::run_git(tree.path, {"status", "--porcelain", "--untracked-files=no"});
-      if (!head || *head != hash || !status || !status->empty()) {
-        return Error{tree.path.string() + ": the worktree of commit " + short_hash(hash) +
-                     " is not clean (or not at that commit); fix: discard its changes or remove it (git worktree "
-                     "remove --force " + tree.path.string() + ")"};
-      }
-    } else {
-      fs::create_directories(root_, ec);
-      auto added = history::run_git(repo_.top(), {"worktree", "add", "--detach", tree.path.string(), hash});
-      if (!added) return Error{"cannot check out " + short_hash(hash) + ": " + added.error().message};
-    }
-    const fs::path marker = tree.path / ".flowbench-bisect-built";
-    if (build_.empty() || fs::exists(marker, ec)) {
-      tree.built = true;
-      return tree;
-    }
-    const fs::path log = root_ / (short_hash(hash) + ".build.log");
-    const auto env = platform::environment_map();
-    auto status = platform::run_and_wait(
-        "/bin/bash", {"bash", "-c", "cd '" + tree.path.string() + "' && CCACHE_BASEDIR='" + tree.path.string() + "' " + build_},
-        log);
-    if (!status || *status != 0) {
-      tree.build_error = "the build failed (exit " + (status ? std::to_string(*status) : std::string("?")) + "); see " +
-                         log.string();
-      return tree;
-    }
-    (void)write_file_atomically(marker, "built by flowbench bisect\n");
-    tree.built = true;
-    return tree;
-  }
-
-  // Removes the worktrees made by this bisect (after an error before the first probe).
-  void remove_all() {
-    std::error_code ec;
-    if (!fs::exists(root_, ec)) return;
-    for (const auto& entry : fs::directory_iterator(root_, ec)) {
-      if (entry.is_directory()) (void)history::run_git(repo_.top(), {"worktree", "remove", "--force", entry.path().string()});
-    }
-    (void)history::run_git(repo_.top(), {"worktree", "prune"});
-  }
-
- private:
-  const Repository& repo_;
-  fs::path root_;
-  std::string build_;
-};
-
-// The state file: everything measured, so --resume measures nothing twice.
-struct State {
-  std::string id;
-  std::vector<std::string> commits;
-  bool reproduced = false;
-  std::string metric;
-  Level bad;
-  double min_effect = 0.05;
-  std::vector<ProbeRecord> probes;
-  double seconds = 0;
-};
-
-ordered_json level_json(const Level& l) { return {{"change", l.change}, {"low", l.low}, {"high", l.high}}; }
-
-Level level_from(const JsonAt& at) {
-  return {at["change"].number(-1e9, 1e9).value_or(0), at["low"].number(-1e9, 1e9).value_or(0),
-          at["high"].number(-1e9, 1e9).value_or(0)};
-}
-
-ordered_json probe_json(const ProbeRecord& p) {
-  return {{"index", p.index}, {"commit", p.commit}, {"subject", p.subject}, {"author", p.author},
-          {"state", p.state}, {"why", p.why},       {"level", level_json(p.level)}, {"verdict", p.verdict},
-          {"rounds", p.rounds}, {"seconds", p.seconds}};
-}
-
-Status save_state(const fs::path& file, const State& s) {
-  ordered_json out = {{"schema", "flowbench.bisect/1"}, {"id", s.id},           {"commits", s.commits},
-                      {"reproduced", s.reproduced},   {"metric", s.metric},   {"bad", level_json(s.bad)},
-                      {"min_effect", s.min_effect},   {"seconds", s.seconds}, {"probes", ordered_json::array()}};
-  for (const auto& p : s.probes) out["probes"].push_back(probe_json(p));
-  return write_file_atomically(file, out.dump(2) + "\n");
-}
-
-Expected<State> load_state(const fs::path& file) {
-  auto text = read_file(file);
-  if (!text) return Error{file.string() + ": no bisect to resume here; fix: start one without --resume"};
-  JsonReader reader(file.string(), "start the bisect again without --resume");
-  auto doc = reader.parse(*text);
-  if (!doc) return reader.error();
-  const JsonAt root = reader.root(*doc);
-  State s;
-  s.id = root["id"].text_or("");
-  for (const JsonAt& c : root["commits"].elements(false)) s.commits.push_back(c.text_or(""));
-  s.reproduced = root.has("reproduced") && (*doc)["reproduced"].is_boolean() && (*doc)["reproduced"].get<bool>();
-  s.metric = root["metric"].text_or("");
-  s.bad = level_from(root["bad"]);
-  s.min_effect = root["min_effect"].number(0, 10).value_or(0.05);
-  s.seconds = root["seconds"].number(0, 1e12).value_or(0);
-  for (const JsonAt& p : root["probes"].elements(true)) {
-    ProbeRecord r;
-    r.index = static_cast<std::size_t>(p["index"].number(0, 1e9).value_or(0));
-    r.commit = p["commit"].text_or("");
-    r.subject = p["subject"].text_or("");
-    r.author = p["author"].text_or("");
-    r.state = p["state"].text_or("");
-    r.why = p["why"].text_or("");
-    r.level = level_from(p["level"]);
-    r.verdict = p["verdict"].text_or("");
-    r.rounds = static_cast<std::size_t>(p["rounds"].number(0, 1e9).value_or(0));
-    r.seconds = p["seconds"].number(0, 1e12).value_or(0);
-    s.probes.push_back(std::move(r));
-  }
-  if (reader.failed()) return reader.error();
-  if (s.commits.size() < 2) return Error{file.string() + ": /commits: fewer than two; fix: start the bisect again"};
-  return s;
-}
 
 }  // namespace
 
@@ -232,6 +51,10 @@ class Driver {
   };
   Expected<Measured> measure(const Arm& good, const Arm& probe, const std::string& folder, bool reproduce,
                              std::optional<std::size_t> index);
+  Expected<Measured> measure_ends(const AbPlan& plan);
+  Status start(const std::filesystem::path& state_file);
+  // Probes until the search is done; a Report only when a signal stopped it.
+  Expected<std::optional<Report>> probe_all(const Arm& good, const std::filesystem::path& state_file);
   Status record(const Measurements& data, const std::string& hash);
   Expected<Report> reproduce(const Arm& good);
   Report finish();
@@ -295,24 +118,10 @@ Expected<Driver::Measured> Driver::measure(const Arm& good, const Arm& probe, co
   std::error_code ec;
   fs::remove_all(plan.out, ec);  // an interrupted probe starts again
   if (auto checked = check_plan(plan); !checked) return checked.error();
+  if (reproduce) return measure_ends(plan);
   Budgets budgets = r_.budgets;
   std::ostringstream quiet;
   Measured m;
-  if (reproduce) {
-    UntilDecided how;
-    how.rule = {r_.first_look, r_.look_every, r_.max_rounds};
-    auto decided = measure_until_decided(plan, how, budgets, nullptr, quiet);
-    if (!decided) return decided.error();
-    m.signal = decided->data.interrupted_signal;
-    m.verdicts = decided->verdicts;
-    m.rounds = decided->rounds;
-    m.seconds = decided->data.seconds;
-    if (!m.signal) {
-      if (auto recorded = record(decided->data.a, s_.commits.front()); !recorded) out_ << "  history: " << recorded.error().message << "\n";
-      if (auto recorded = record(decided->data.b, s_.commits.back()); !recorded) out_ << "  history: " << recorded.error().message << "\n";
-    }
-    return m;
-  }
   // A probe: blocks of rounds until its level can be told from the interval's ends.
   ArmData data;
   double spent = 0;
@@ -352,6 +161,31 @@ Expected<Driver::Measured> Driver::measure(const Arm& good, const Arm& probe, co
   return m;
 }
 
+// The two ends, good against bad, with the budgets' own rule (rounds until decided); both
+// recorded into the history.
+Expected<Driver::Measured> Driver::measure_ends(const AbPlan& plan) {
+  Budgets budgets = r_.budgets;
+  std::ostringstream quiet;
+  Measured m;
+  UntilDecided how;
+  how.rule = {r_.first_look, r_.look_every, r_.max_rounds};
+  auto decided = measure_until_decided(plan, how, budgets, nullptr, quiet);
+  if (!decided) return decided.error();
+  m.signal = decided->data.interrupted_signal;
+  m.verdicts = decided->verdicts;
+  m.rounds = decided->rounds;
+  m.seconds = decided->data.seconds;
+  if (!m.signal) {
+    if (auto recorded = record(decided->data.a, s_.commits.front()); !recorded) {
+      out_ << "  history: " << recorded.error().message << "\n";
+    }
+    if (auto recorded = record(decided->data.b, s_.commits.back()); !recorded) {
+      out_ << "  history: " << recorded.error().message << "\n";
+    }
+  }
+  return m;
+}
+
 Status Driver::record(const Measurements& data, const std::string& hash) {
   if (r_.db.empty()) return ok_status();
   const fs::path tree = r_.out / "trees" / short_hash(hash);
@@ -384,11 +218,7 @@ void Driver::print_probe(const ProbeRecord& p) {
 Expected<Report> Driver::reproduce(const Arm& good) {
   ProbeRecord why;
   auto bad = arm_for(s_.commits.back(), "b", &why);
-  if (!bad) {
-    const bool good_builds = true;
-    (void)good_builds;
-    return Error{"the bad end " + short_hash(s_.commits.back()) + " cannot be measured: " + bad.error().message};
-  }
+  if (!bad) return Error{"the bad end " + short_hash(s_.commits.back()) + " cannot be measured: " + bad.error().message};
   out_ << "reproducing: " << short_hash(s_.commits.front()) << " (good) against " << short_hash(s_.commits.back())
        << " (bad), rounds until decided\n" << std::flush;
   auto m = measure(good, *bad, "reproduce", true, std::nullopt);
@@ -421,29 +251,82 @@ Expected<Report> Driver::reproduce(const Arm& good) {
   return report;
 }
 
-Expected<Report> Driver::run() {
-  const fs::path state_file = r_.out / "bisect.json";
+// A new bisect (the range from git, a fresh id) or the one in the state file.
+Status Driver::start(const fs::path& state_file) {
   std::error_code ec;
-  fs::create_directories(r_.out, ec);
-  if (ec) return Error{r_.out.string() + ": cannot create (" + ec.message() + "); fix: choose --out"};
   if (r_.resume) {
     auto loaded = load_state(state_file);
     if (!loaded) return loaded.error();
     s_ = std::move(*loaded);
     out_ << "resuming bisect " << s_.id << ": " << s_.probes.size() << " probes measured before\n";
-  } else {
-    if (fs::exists(state_file, ec)) {
-      return Error{state_file.string() + ": a bisect is already here; fix: --resume it, or give another --out"};
-    }
-    auto good = repo_.resolve(r_.good, "good");
-    if (!good) return good.error();
-    auto bad = repo_.resolve(r_.bad, "bad");
-    if (!bad) return bad.error();
-    auto commits = repo_.range(*good, *bad);
-    if (!commits) return commits.error();
-    s_.commits = std::move(*commits);
-    s_.id = text_digest(s_.commits.front() + s_.commits.back() + iso8601(std::chrono::system_clock::now())).substr(0, 12);
+    return ok_status();
   }
+  if (fs::exists(state_file, ec)) {
+    return Error{state_file.string() + ": a bisect is already here; fix: --resume it, or give another --out"};
+  }
+  auto good = repo_.resolve(r_.good, "good");
+  if (!good) return good.error();
+  auto bad = repo_.resolve(r_.bad, "bad");
+  if (!bad) return bad.error();
+  auto commits = repo_.range(*good, *bad);
+  if (!commits) return commits.error();
+  s_.commits = std::move(*commits);
+  s_.id = text_digest(s_.commits.front() + s_.commits.back() + iso8601(std::chrono::system_clock::now())).substr(0, 12);
+  return ok_status();
+}
+
+Expected<std::optional<Report>> Driver::probe_all(const Arm& good, const fs::path& state_file) {
+  while (auto index = search_->next()) {
+    ProbeRecord p;
+    p.index = *index;
+    p.commit = s_.commits[*index];
+    std::tie(p.subject, p.author) = repo_.subject_and_author(p.commit);
+    const auto probe_started = Clock::now();
+    auto arm = arm_for(p.commit, "b", &p);
+    if (!arm) {
+      p.state = "skipped";
+      if (p.why.empty()) p.why = arm.error().message;
+      search_->skipped(*index);
+    } else {
+      auto m = measure(good, *arm, short_hash(p.commit), false, index);
+      if (!m) return m.error();
+      if (m->signal) {
+        s_.seconds += since(started_);
+        (void)save_state(state_file, s_);
+        out_ << "stopped by signal " << m->signal << " while measuring " << short_hash(p.commit)
+             << "; continue with --resume (nothing measured is measured again)\n";
+        Report report;
+        report.exit_status = 128 + m->signal;
+        return std::optional<Report>(std::move(report));
+      }
+      p.level = m->level;
+      p.rounds = m->rounds;
+      p.state = m->told ? "measured" : "skipped";
+      if (m->told) {
+        p.verdict = placement_name(search_->classify(*index, m->level));
+        search_->measured(*index, m->level);
+      } else {
+        p.why = "cannot tell its level from either end after " + std::to_string(m->rounds) + " rounds (" +
+                format_number("%+.1f%%", m->level.change * 100) + ")";
+        search_->skipped(*index);
+      }
+    }
+    p.seconds = since(probe_started);
+    s_.probes.push_back(p);
+    print_probe(p);
+    s_.seconds += since(started_);
+    started_ = Clock::now();
+    if (auto saved = save_state(state_file, s_); !saved) return saved.error();
+  }
+  return std::optional<Report>();
+}
+
+Expected<Report> Driver::run() {
+  const fs::path state_file = r_.out / "bisect.json";
+  std::error_code ec;
+  fs::create_directories(r_.out, ec);
+  if (ec) return Error{r_.out.string() + ": cannot create (" + ec.message() + "); fix: choose --out"};
+  if (auto started = start(state_file); !started) return started.error();
   out_ << "bisect " << s_.id << ": " << s_.commits.size() - 1 << " commits after " << short_hash(s_.commits.front())
        << " up to " << short_hash(s_.commits.back()) << "\n";
   ProbeRecord good_why;
@@ -462,15 +345,13 @@ Expected<Report> Driver::run() {
       if (!r_.resume) trees_.remove_all();
       return reproduced.error();
     }
-    if (!s_.reproduced) {
-      s_.seconds += since(started_);
-      (void)save_state(state_file, s_);
-      reproduced->seconds = s_.seconds;
-      return reproduced;
-    }
     s_.seconds += since(started_);
     started_ = Clock::now();
     if (auto saved = save_state(state_file, s_); !saved) return saved.error();
+    if (!s_.reproduced) {
+      reproduced->seconds = s_.seconds;
+      return reproduced;
+    }
   }
   search_.emplace(s_.commits.size() - 1, s_.bad, s_.min_effect);
   for (const auto& p : s_.probes) {  // replay what was measured before
@@ -478,49 +359,9 @@ Expected<Report> Driver::run() {
     if (p.state == "measured") search_->measured(p.index, p.level);
     else search_->skipped(p.index);
   }
-  while (auto index = search_->next()) {
-    ProbeRecord p;
-    p.index = *index;
-    p.commit = s_.commits[*index];
-    std::tie(p.subject, p.author) = repo_.subject_and_author(p.commit);
-    const auto probe_started = Clock::now();
-    auto arm = arm_for(p.commit, "b", &p);
-    if (!arm) {
-      p.state = "skipped";
-      if (p.why.empty()) p.why = arm.error().message;
-      search_->skipped(*index);
-    } else {
-      auto m = measure(*good, *arm, short_hash(p.commit), false, index);
-      if (!m) return m.error();
-      if (m->signal) {
-        s_.seconds += since(started_);
-        (void)save_state(state_file, s_);
-        out_ << "stopped by signal " << m->signal << " while measuring " << short_hash(p.commit)
-             << "; continue with --resume (nothing measured is measured again)\n";
-        Report report;
-        report.exit_status = 128 + m->signal;
-        return report;
-      }
-      p.level = m->level;
-      p.rounds = m->rounds;
-      if (m->told) {
-        p.state = "measured";
-        p.verdict = placement_name(search_->classify(*index, m->level));
-        search_->measured(*index, m->level);
-      } else {
-        p.state = "skipped";
-        p.why = "cannot tell its level from either end after " + std::to_string(m->rounds) + " rounds (" +
-                format_number("%+.1f%%", m->level.change * 100) + ")";
-        search_->skipped(*index);
-      }
-    }
-    p.seconds = since(probe_started);
-    s_.probes.push_back(p);
-    print_probe(p);
-    s_.seconds += since(started_);
-    started_ = Clock::now();
-    if (auto saved = save_state(state_file, s_); !saved) return saved.error();
-  }
+  auto stopped = probe_all(*good, state_file);
+  if (!stopped) return stopped.error();
+  if (*stopped) return std::move(**stopped);
   return finish();
 }
 

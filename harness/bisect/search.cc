@@ -51,11 +51,19 @@ Placement Search::classify(std::size_t index, const Level& level) const {
   (void)index;
   if (work_.empty()) return Placement::kCannotTell;
   const Interval& in = work_.front();
-  const bool like_low = !differ(level, level_of(in.low));
-  const bool like_high = !differ(level, level_of(in.high));
+  const Level& low = level_of(in.low);
+  const Level& high = level_of(in.high);
+  const bool like_low = !differ(level, low);
+  const bool like_high = !differ(level, high);
   if (like_low && !like_high) return Placement::kLikeLow;
   if (like_high && !like_low) return Placement::kLikeHigh;
   if (!like_low && !like_high) return Placement::kBetween;
+  // Near both ends' intervals (a wide one at an end): the side of the midpoint its whole
+  // interval lies on, when it lies on one.
+  const double mid = (low.change + high.change) / 2;
+  const bool rising = high.change > low.change;
+  if (level.high < mid) return rising ? Placement::kLikeLow : Placement::kLikeHigh;
+  if (level.low > mid) return rising ? Placement::kLikeHigh : Placement::kLikeLow;
   return Placement::kCannotTell;
 }
 

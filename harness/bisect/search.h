@@ -8,8 +8,9 @@
 // intervals are apart and their changes are at least half the min effect apart. An interval
 // [L, R] is searched for a step while its ends' levels differ by at least the min effect: a
 // probe that matches L's level (and not R's) moves L, one that matches R's moves R, one that
-// matches neither is a level of its own and splits the interval in two, one that matches both
-// cannot be told apart (it needs more rounds, else it is skipped). An interval whose ends are
+// matches neither is a level of its own and splits the interval in two; one that matches both
+// (an end's interval is wide) goes to the side of the midpoint its whole interval lies on, and
+// when it straddles the midpoint it cannot be told (it needs more rounds, else it is skipped). An interval whose ends are
 // adjacent commits holds a step at R.
 #pragma once
 

@@ -180,6 +180,47 @@ std::string benchmark_base_name(std::string name) {
   return name;
 }
 
+namespace {
+
+// flowbench_bench's own entries, read as metrics too: BM_Workflow/<variant> (the makespan and
+// its counters), BM_Task/<id>-<name> (variant "alone"), BM_Task8/<stage> (variant "inprocess").
+void add_flowbench_entry(Measurements& m, const std::string& name, double seconds, const json& b) {
+  auto add = [&](const std::string& variant, const std::string& metric, double value) {
+    m.samples[{variant, metric}].push_back(value);
+  };
+  const auto slash = name.find('/');
+  const std::string family = name.substr(0, slash);
+  const std::string arg = slash == std::string::npos ? "" : name.substr(slash + 1);
+  if (family == "BM_Workflow") {
+    add(arg, "makespan", seconds);
+    for (const auto& [key, value] : b.items()) {
+      if (!value.is_number()) continue;
+      if (ends_with(key, "_slack_s") && key.rfind("task_", 0) == 0 && key.size() > 13) {
+        m.slack[{arg, "task:" + key.substr(5, key.size() - 13)}].push_back(value.get<double>());
+      } else if (ends_with(key, "_cpu_s") && key.rfind("task_", 0) == 0 && key.size() > 11) {
+        add(arg, "task_cpu:" + key.substr(5, key.size() - 11), value.get<double>());
+      } else if (key.rfind("task_", 0) == 0 && key.size() > 7 && ends_with(key, "_s")) {
+        add(arg, "task:" + key.substr(5, key.size() - 7), value.get<double>());
+      } else if (key == "quality" || key == "instances_ok" || key == "success" || key == "total_s") {
+        add(arg, key == "total_s" ? "total" : key, value.get<double>());
+      } else if (key.rfind("op:", 0) == 0) {
+        add(arg, key, value.get<double>());
+      }
+    }
+  } else if (family == "BM_Task") {
+    const std::string id = arg.substr(0, arg.find('-'));
+    add("alone", "task:" + id, seconds);
+    for (const auto& [key, value] : b.items()) {
+      if (value.is_number() && key.rfind("op:", 0) == 0) add("alone", key, value.get<double>());
+      if (value.is_number() && key == "cpu_s") add("alone", "task_cpu:" + id, value.get<double>());
+    }
+  } else if (family == "BM_Task8") {
+    add("inprocess", "op:8/" + arg, seconds);
+  }
+}
+
+}  // namespace
+
 Expected<Measurements> measurements_from_gbench(const json& document, const std::string& source) {
   if (!document.is_object() || !document.contains("benchmarks") || !document["benchmarks"].is_array()) {
     return Error{source + ": /benchmarks: missing; fix: give Google Benchmark JSON (--benchmark_out_format=json)"};
@@ -224,38 +265,7 @@ Expected<Measurements> measurements_from_gbench(const json& document, const std:
     if (b.contains("cpu_time") && b["cpu_time"].is_number()) {
       m.benchmark_cpu[name].push_back(to_seconds(b["cpu_time"].get<double>(), unit.get<std::string>()));
     }
-    auto add = [&](const std::string& variant, const std::string& metric, double value) {
-      m.samples[{variant, metric}].push_back(value);
-    };
-    const auto slash = name.find('/');
-    const std::string family = name.substr(0, slash);
-    const std::string arg = slash == std::string::npos ? "" : name.substr(slash + 1);
-    if (family == "BM_Workflow") {
-      add(arg, "makespan", seconds);
-      for (const auto& [key, value] : b.items()) {
-        if (!value.is_number()) continue;
-        if (ends_with(key, "_slack_s") && key.rfind("task_", 0) == 0 && key.size() > 13) {
-          m.slack[{arg, "task:" + key.substr(5, key.size() - 13)}].push_back(value.get<double>());
-        } else if (ends_with(key, "_cpu_s") && key.rfind("task_", 0) == 0 && key.size() > 11) {
-          add(arg, "task_cpu:" + key.substr(5, key.size() - 11), value.get<double>());
-        } else if (key.rfind("task_", 0) == 0 && key.size() > 7 && ends_with(key, "_s")) {
-          add(arg, "task:" + key.substr(5, key.size() - 7), value.get<double>());
-        } else if (key == "quality" || key == "instances_ok" || key == "success" || key == "total_s") {
-          add(arg, key == "total_s" ? "total" : key, value.get<double>());
-        } else if (key.rfind("op:", 0) == 0) {
-          add(arg, key, value.get<double>());
-        }
-      }
-    } else if (family == "BM_Task") {
-      const std::string id = arg.substr(0, arg.find('-'));
-      add("alone", "task:" + id, seconds);
-      for (const auto& [key, value] : b.items()) {
-        if (value.is_number() && key.rfind("op:", 0) == 0) add("alone", key, value.get<double>());
-        if (value.is_number() && key == "cpu_s") add("alone", "task_cpu:" + id, value.get<double>());
-      }
-    } else if (family == "BM_Task8") {
-      add("inprocess", "op:8/" + arg, seconds);
-    }
+    add_flowbench_entry(m, name, seconds, b);
   }
   return m;
 }
