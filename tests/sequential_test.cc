@@ -128,6 +128,40 @@ TEST(PairedGateTest, AFamilyThatCanNeverBeFlaggedIsNotMeasured) {
   EXPECT_EQ(gate_exit_status(*verdicts), 1);
 }
 
+// The review's defect: a history baseline pooled the runs of several commits as if
+// independent, so the drift from commit to commit narrowed the interval. Five commits that
+// drift by +-5%, each measured tightly; a candidate 6% above their mean, just above the highest
+// of them, is within what that drift does from one commit to the next.
+TEST(CommitLevelTest, DriftBetweenCommitsWidensTheIntervalInsteadOfFlagging) {
+  const std::vector<double> levels = {1.00, 1.05, 0.95, 1.04, 0.96};
+  std::vector<double> base;
+  std::vector<std::size_t> commits;
+  for (std::size_t c = 0; c < levels.size(); ++c) {
+    for (int r = 0; r < 5; ++r) {
+      base.push_back(levels[c] * (1 + 0.002 * (r - 2)));
+      commits.push_back(c);
+    }
+  }
+  std::vector<double> now;
+  for (int r = 0; r < 5; ++r) now.push_back(1.06 * (1 + 0.002 * (r - 2)));
+  auto pooled = compare_samples(base, now, false);
+  ASSERT_TRUE(pooled);
+  EXPECT_LT(pooled->p, 0.01);  // pooled, the drift reads as a significant change
+  auto levelled = compare_commit_levels(base, commits, now, std::vector<std::size_t>(now.size(), 0), false);
+  ASSERT_TRUE(levelled);
+  EXPECT_EQ(levelled->test, TestKind::kCommitLevelT);
+  EXPECT_GT(levelled->p, 0.05);
+  EXPECT_LT(levelled->worse_low, 0);   // no change is within the interval
+  EXPECT_GT(levelled->worse_high, 0.05);
+  // Without drift the same model is as tight as pooling: the 6% step stands out.
+  std::vector<double> steady;
+  for (std::size_t i = 0; i < base.size(); ++i) steady.push_back(1.0 * (1 + 0.002 * (static_cast<int>(i % 5) - 2)));
+  auto step = compare_commit_levels(steady, commits, now, std::vector<std::size_t>(now.size(), 0), false);
+  ASSERT_TRUE(step);
+  EXPECT_LT(step->p, 0.001);
+  EXPECT_NEAR(step->worse, 0.06, 0.002);
+}
+
 TEST(SequentialTest, LooksSpendAlphaByTheirRoundsAndTheLastSpendsTheRest) {
   const StoppingRule rule{5, 5, 20};
   EXPECT_EQ(planned_looks(rule), (std::vector<std::size_t>{5, 10, 15, 20}));

@@ -71,7 +71,7 @@ std::pair<std::vector<int>, std::vector<int>> duet_cpus(const AbPlan& plan, std:
 
 // Measures rounds [first_round, first_round + count) of the plan; progress lines go to
 // `progress`. An arm that fails in a round is left out of that round (and said so in
-// `left_out`); an arm failing in its very first round, or in more than a fifth of the
+// `left_out`); an arm failing in its very first round, or again in more than a fifth of the
 // rounds, is an error naming its log. Each round's output stays on disk under plan.out.
 // `before`: the rounds measured so far (their failures count).
 Expected<ArmData> measure_arms(const AbPlan& plan, std::size_t first_round, std::size_t count, std::ostream& progress,
