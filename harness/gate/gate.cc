@@ -159,12 +159,13 @@ struct Checker {
     const double base_median = median(base);
     if (check.min_effect_s > 0 && base_median > 0) v.min_effect = std::max(v.min_effect, check.min_effect_s / base_median);
     add_part(v.detail, change_text(*v.regression) + " vs baseline " + shown(base_median, t.is_time()));
-    if (v.regression->worse > 0) slack_note(v, t, found->second, base_median);
+    slack_note(v, t, found->second, base_median);
   }
 
   // A task that grew: did it lengthen the makespan, or fit its slack (in the baseline's
-  // schedule, replayed at its workers)?
+  // schedule, replayed at its workers)? Said with a regressed verdict (judge_families).
   void slack_note(Verdict& v, const Target& t, const Measurements& baseline, double base_median) const {
+    if (v.regression->worse <= 0) return;
     if (t.metric.rfind("task:", 0) != 0 || !t.benchmark.empty()) return;
     auto found = baseline.slack.find({t.variant, t.metric});
     if (found == baseline.slack.end() || found->second.empty()) return;
@@ -172,13 +173,13 @@ struct Checker {
     if (t.is_time()) slack = slack / baseline.time_scale * data.time_scale / scale;
     const double grew = v.regression->worse * base_median;
     if (slack <= 0) {
-      add_part(v.detail, "no slack (on the critical path, or a run one task at a time): the makespan grew with it");
+      v.slack_note = "no slack (on the critical path, or a run one task at a time): the makespan grew with it";
     } else if (grew <= slack) {
-      add_part(v.detail, "within its slack of " + shown(slack, true) + ": the +" + shown(grew, true) +
-                             " did not lengthen the makespan");
+      v.slack_note = "within its slack of " + shown(slack, true) + ": the +" + shown(grew, true) +
+                     " did not lengthen the makespan";
     } else {
-      add_part(v.detail, "beyond its slack of " + shown(slack, true) + ": the makespan grew by about " +
-                             shown(grew - slack, true));
+      v.slack_note = "beyond its slack of " + shown(slack, true) + ": the makespan grew by about " +
+                     shown(grew - slack, true);
     }
   }
 
@@ -260,6 +261,7 @@ void judge_families(std::vector<Verdict>& verdicts, const Look& look) {
         v.regressed = true;
         fail(v, "regressed: worse than " + format_number("%.3g%%", v.min_effect * 100) + " and significant at alpha " +
                     format_number("%.3g", v.alpha));
+        if (!v.slack_note.empty()) add_part(v.detail, v.slack_note);
         continue;
       }
       if (is_clear(c, v.min_effect)) {
@@ -280,12 +282,14 @@ void judge_families(std::vector<Verdict>& verdicts, const Look& look) {
       }
       if (v.state == VerdictState::kMet) v.state = VerdictState::kUndecided;
       v.rounds_needed = c.rounds_for(v.min_effect);
+      const std::size_t had = std::min(c.n_base, c.n_now);
+      std::string more = "; about " + std::to_string(v.rounds_needed) + " rounds a side would decide it";
+      if (v.rounds_needed == 0 || v.rounds_needed > 10 * std::max<std::size_t>(had, 10)) {
+        more = format_number("; the change measured, %+.1f%%,", c.worse * 100) +
+               " is about as large as the min effect: more rounds would flag it or narrow it below, not soon";
+      }
       add_part(v.detail, format_number("undecided: the change's upper bound %+.1f%%", c.worse_bound * 100) +
-                             format_number(" does not rule out the min effect %.3g%%", v.min_effect * 100) +
-                             (v.rounds_needed > 0 ? "; about " + std::to_string(v.rounds_needed) +
-                                                        " rounds a side would decide it"
-                                                  : "; the change itself is that large: more rounds would likely "
-                                                    "flag it"));
+                             format_number(" does not rule out the min effect %.3g%%", v.min_effect * 100) + more);
     }
   }
 }

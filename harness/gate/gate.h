@@ -48,6 +48,7 @@ struct Verdict {
   bool cleared = false;           // the regression check ruled out a regression as large as min_effect
   std::string measure;            // what was judged: "wall time", "CPU time", "instructions", ...
   std::size_t rounds_needed = 0;  // undecided: rough rounds a side that would decide it
+  std::string slack_note;         // a task that grew: against its slack in the baseline's schedule
 };
 
 // What one look at the data may spend. A fixed design looks once and spends everything; a

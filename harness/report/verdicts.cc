@@ -39,8 +39,8 @@ void print_families(std::ostream& out, const std::vector<Verdict>& verdicts) {
       low = std::min(low, v->min_effect);
       high = std::max(high, v->min_effect);
     }
-    std::string effect = format_number("%.3g%%", low * 100);
-    if (high > low) effect += " to " + format_number("%.3g%%", high * 100);
+    std::string effect = format_number(low >= 1 ? "%.0f%%" : "%.3g%%", low * 100);
+    if (high > low) effect += " to " + format_number(high >= 1 ? "%.0f%%" : "%.3g%%", high * 100);
     out << "  family " << name << ": " << members.size() << (members.size() == 1 ? " verdict, " : " verdicts, ")
         << members.front()->correction << " at alpha " << format_number("%.3g", members.front()->alpha)
         << ", min effect " << effect << "\n";
