@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "support/command.h"
+#include "util/json_reader.h"
 
 namespace flowbench {
 namespace {
@@ -208,6 +209,28 @@ TEST(MeasurementsTest, ReadsGoogleBenchmarkIterationsAndCounters) {
       {{"alone", "task:7"}, {0.723}},     {{"inprocess", "op:8/compile"}, {1.0}}};
   EXPECT_EQ(m->samples, expected);
   EXPECT_FALSE(measurements_from_gbench(json::parse("{}"), "x.json"));
+}
+
+// Google Benchmark writes a bare NaN for the spread of a counter that is zero in every
+// repetition (a task's slack in a sequential run); the file still reads, strings untouched.
+TEST(GateMeasurementsTest, GoogleBenchmarkJsonWithNaNAggregatesIsRead) {
+  testing::TempDir dir;
+  testing::write_text(dir.path() / "bench.json", R"({"context": {"num_cpus": 2}, "benchmarks": [
+    {"name": "BM_X/repeats:2", "run_name": "BM_X", "run_type": "iteration", "real_time": 2.0,
+     "cpu_time": 1.0, "time_unit": "ms", "slack_s": 0, "label": "NaN inside a string"},
+    {"name": "BM_X/repeats:2", "run_name": "BM_X", "run_type": "iteration", "real_time": 4.0,
+     "cpu_time": 1.0, "time_unit": "ms", "slack_s": 0},
+    {"name": "BM_X_cv", "run_name": "BM_X", "run_type": "aggregate", "aggregate_name": "cv",
+     "real_time": 0.47, "time_unit": "ms", "slack_s": NaN, "other": -nan, "far": Infinity}]})");
+  auto m = load_measurements(dir.path() / "bench.json");
+  ASSERT_TRUE(m) << m.error().message;
+  EXPECT_EQ(m->benchmarks.at("BM_X"), (std::vector<double>{0.002, 0.004}));
+  EXPECT_EQ(null_non_finite_numbers(R"({"a": NaN, "b": "NaN \" -inf", "c": [-Infinity, inf], "d": nano})"),
+            R"({"a": null, "b": "NaN \" -inf", "c": [null, null], "d": nano})");
+  testing::write_text(dir.path() / "bad.json", R"({"benchmarks": [NaNa]})");
+  auto bad = load_measurements(dir.path() / "bad.json");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("bad.json: /: malformed JSON"), std::string::npos) << bad.error().message;
 }
 
 // The regression check on this machine's recorded noise: the spread of every workflow

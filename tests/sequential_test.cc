@@ -162,6 +162,33 @@ TEST(CommitLevelTest, DriftBetweenCommitsWidensTheIntervalInsteadOfFlagging) {
   EXPECT_NEAR(step->worse, 0.06, 0.002);
 }
 
+// A history test's false alarm: the candidate's five runs sat at the baseline's level but one
+// of them ran under a burst of load, 43% slow. On mean logs that one run read as +8.6%,
+// "regressed"; the commit's trimmed mean keeps its middle runs and the same step still shows
+// when every run moved.
+TEST(CommitLevelTest, OneRunSlowedByABurstDoesNotMoveItsCommit) {
+  std::vector<double> base;
+  std::vector<std::size_t> commits;
+  for (std::size_t c = 0; c < 5; ++c) {
+    for (int r = 0; r < 5; ++r) {
+      base.push_back(107.7 * (1 + 0.004 * (r - 2)) * (1 + 0.003 * static_cast<double>(c % 2)));
+      commits.push_back(c);
+    }
+  }
+  const std::vector<double> burst = {106.2, 107.1, 108.0, 109.3, 154.0};
+  const std::vector<std::size_t> one(burst.size(), 0);
+  auto burst_only = compare_commit_levels(base, commits, burst, one, false);
+  ASSERT_TRUE(burst_only);
+  EXPECT_GT(burst_only->p, 0.01);
+  EXPECT_LT(burst_only->worse, 0.03);
+  std::vector<double> slowed;
+  for (double x : burst) slowed.push_back(x * 1.30);
+  auto step = compare_commit_levels(base, commits, slowed, one, false);
+  ASSERT_TRUE(step);
+  EXPECT_LT(step->p, 0.001);
+  EXPECT_NEAR(step->worse, 0.31, 0.03);
+}
+
 TEST(SequentialTest, LooksSpendAlphaByTheirRoundsAndTheLastSpendsTheRest) {
   const StoppingRule rule{5, 5, 20};
   EXPECT_EQ(planned_looks(rule), (std::vector<std::size_t>{5, 10, 15, 20}));

@@ -8,6 +8,7 @@
 #include "gate/measurements.h"
 #include "platform/atomic_file.h"
 #include "platform/posix.h"
+#include "util/json_reader.h"
 
 namespace flowbench {
 namespace fs = std::filesystem;
@@ -28,7 +29,7 @@ std::string exact_filter(const std::string& name) {
 Expected<double> iterations_in(const fs::path& path, const std::string& name) {
   auto text = read_file(path);
   if (!text) return text.error();
-  const auto doc = nlohmann::json::parse(*text, nullptr, false);
+  const auto doc = nlohmann::json::parse(null_non_finite_numbers(*text), nullptr, false);
   if (doc.is_discarded() || !doc.contains("benchmarks") || !doc["benchmarks"].is_array()) {
     return Error{path.string() + ": not Google Benchmark JSON"};
   }

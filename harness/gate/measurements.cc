@@ -275,7 +275,7 @@ Expected<Measurements> load_measurements(const fs::path& path) {
   auto text = read_file(path);
   if (!text) return text.error();
   JsonReader reader(path.string(), "rerun the benchmark that wrote it");
-  const auto document = reader.parse(*text);
+  const auto document = reader.parse(null_non_finite_numbers(*text));
   if (!document) return reader.error();
   return measurements_from_gbench(*document, path.string());
 }

@@ -12,7 +12,7 @@ namespace flowbench {
 const char* test_name(TestKind test) {
   switch (test) {
     case TestKind::kPairedT: return "paired t on log ratios";
-    case TestKind::kCommitLevelT: return "commit-level t on log means";
+    case TestKind::kCommitLevelT: return "commit-level t on trimmed log means";
     case TestKind::kMannWhitney: break;
   }
   return "Mann-Whitney U";
@@ -114,27 +114,55 @@ double mean_of(const std::vector<double>& v) {
   return sum / static_cast<double>(v.size());
 }
 
-// One side of a two-level comparison: its commits' mean logs and what they are made of.
+// One commit's runs summarised as Yuen (1974) does: the 20% trimmed mean of their logs, so one
+// run slowed by a burst of load does not move the commit, and the winsorized squares about it,
+// whose pooled mean over `kept - 1` degrees of freedom, divided by `kept`, is the trimmed
+// mean's variance. Below five runs nothing is trimmed and this is the mean and its squares.
+struct CommitLocation {
+  double location = 0;
+  double squares = 0;  // winsorized, about their mean
+  double kept = 0;     // runs the trimmed mean keeps
+};
+
+CommitLocation trimmed_location(std::vector<double> logs) {
+  std::sort(logs.begin(), logs.end());
+  const std::size_t n = logs.size();
+  const std::size_t g = n / 5;  // floor(0.2 n) trimmed from each end
+  CommitLocation c;
+  c.kept = static_cast<double>(n - 2 * g);
+  c.location = mean_of(std::vector<double>(logs.begin() + static_cast<std::ptrdiff_t>(g),
+                                           logs.end() - static_cast<std::ptrdiff_t>(g)));
+  for (std::size_t i = 0; i < g; ++i) {
+    logs[i] = logs[g];
+    logs[n - 1 - i] = logs[n - 1 - g];
+  }
+  const double winsorized_mean = mean_of(logs);
+  for (double x : logs) c.squares += (x - winsorized_mean) * (x - winsorized_mean);
+  return c;
+}
+
+// One side of a two-level comparison: its commits' locations and what they are made of.
 struct Level {
-  double mean = 0;           // of the commit means
+  double mean = 0;           // of the commit locations
   double k = 0;              // commits
-  double inverse_sizes = 0;  // mean of 1/n over its commits
-  double between = 0, between_df = 0;  // squares of the commit means about `mean`, and their df
+  double inverse_sizes = 0;  // mean of 1/kept over its commits
+  double between = 0, between_df = 0;  // squares of the commit locations about `mean`, and their df
 };
 
 Level level_of(const std::vector<std::vector<double>>& groups, double& within_squares, double& within_df) {
   Level l;
-  std::vector<double> means;
+  std::vector<double> locations;
   for (const auto& g : groups) {
-    const double m = mean_of(g);
-    means.push_back(m);
-    for (double x : g) within_squares += (x - m) * (x - m);
-    within_df += static_cast<double>(g.size()) - 1;
+    const CommitLocation c = trimmed_location(g);
+    locations.push_back(c.location);
+    within_squares += c.squares;
+    within_df += c.kept - 1;
+    l.inverse_sizes += 1 / c.kept;
   }
   l.k = static_cast<double>(groups.size());
-  l.mean = mean_of(means);
-  for (const auto& g : groups) l.inverse_sizes += 1 / static_cast<double>(g.size()) / l.k;
-  for (double m : means) l.between += (m - l.mean) * (m - l.mean);
+  l.inverse_sizes /= l.k;
+  l.mean = mean_of(locations);
+  for (double m : locations) l.between += (m - l.mean) * (m - l.mean);
   l.between_df = l.k - 1;
   return l;
 }
@@ -155,7 +183,7 @@ std::optional<Comparison> compare_commit_levels(const std::vector<double>& base,
   const double between_df = b.between_df + a.between_df;
   if (between_df < 1) return std::nullopt;  // one commit a side: no drift to estimate
   const double within = within_df > 0 ? within_squares / within_df : 0;
-  // Var(commit mean) = drift + within / n: the drift is what the means vary by beyond the runs.
+  // Var(commit location) = drift + within / kept: the drift is what the locations vary by beyond the runs.
   const double mean_inverse_sizes = (b.inverse_sizes * b.k + a.inverse_sizes * a.k) / (b.k + a.k);
   const double drift = std::max(0.0, (b.between + a.between) / between_df - within * mean_inverse_sizes);
   const double drift_term = drift * (1 / b.k + 1 / a.k);

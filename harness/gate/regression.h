@@ -21,7 +21,7 @@
 namespace flowbench {
 
 enum class TestKind { kMannWhitney, kPairedT, kCommitLevelT };
-// "Mann-Whitney U", "paired t on log ratios", "commit-level t on log means"
+// "Mann-Whitney U", "paired t on log ratios", "commit-level t on trimmed log means"
 const char* test_name(TestKind test);
 
 // One candidate-against-baseline comparison, before the family's correction.

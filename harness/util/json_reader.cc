@@ -1,7 +1,9 @@
 #include "util/json_reader.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <iterator>
 #include <cstdio>
 
 namespace flowbench {
@@ -237,6 +239,38 @@ Error JsonReader::error() const {
     message += "\n(" + std::to_string(total_ - problems_.size()) + " more problems in " + source_ + " not shown)";
   }
   return Error{message};
+}
+
+std::string null_non_finite_numbers(std::string_view text) {
+  static constexpr std::string_view kWords[] = {"NaN", "nan", "-nan", "-NaN", "Infinity", "-Infinity",
+                                                "inf", "-inf", "INF", "-INF"};
+  std::string out;
+  out.reserve(text.size());
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      out += c;
+      if (c == '\\' && i + 1 < text.size()) out += text[++i];
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    const bool may_start = c == '-' || c == 'N' || c == 'n' || c == 'I' || c == 'i';
+    const auto word = !may_start ? kWords + std::size(kWords)
+                                 : std::find_if(std::begin(kWords), std::end(kWords), [&](std::string_view w) {
+                                     if (text.compare(i, w.size(), w) != 0) return false;
+                                     const std::size_t end = i + w.size();
+                                     return end == text.size() || !std::isalnum(static_cast<unsigned char>(text[end]));
+                                   });
+    if (word == std::end(kWords)) {
+      out += c;
+      continue;
+    }
+    out += "null";
+    i += word->size() - 1;
+  }
+  return out;
 }
 
 }  // namespace flowbench

@@ -113,6 +113,11 @@ class JsonReader {
   std::size_t total_ = 0;
 };
 
+// `text` with the bare non-finite numbers some writers emit (Google Benchmark writes `NaN` for
+// the spread of an all-zero counter; others write `Infinity`, `-inf`...) turned into `null`,
+// so that a strict parser reads the rest. Strings are left alone.
+std::string null_non_finite_numbers(std::string_view text);
+
 // A JSON value as a short text for a message: strings quoted, long values cut.
 std::string json_excerpt(const nlohmann::json& value);
 
