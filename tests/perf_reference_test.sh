@@ -9,7 +9,7 @@
 set -euo pipefail
 bin=$1 src=$2
 out=${FLOWBENCH_PERF_OUT:-$bin/../perf}
-max_time=${FLOWBENCH_PERF_MAX_TIME:-3m}
+max_time=${FLOWBENCH_PERF_AA_MAX_TIME:-2m}
 rm -rf "$out/ab-aa"
 mkdir -p "$out"
 status=0
