@@ -152,6 +152,29 @@ TEST(GateTest, RegressionNeedsSignificanceAndEffect) {
   EXPECT_EQ(regression_state(base, {9.0, 9.1, 8.9, 9.05, 8.95}), VerdictState::kMet);           // faster
 }
 
+// A task that regressed is told against its slack in the baseline's schedule: within it the
+// makespan did not grow; beyond it, by about the rest; a few microseconds (a sequential run)
+// are no slack.
+TEST(GateTest, ARegressedTaskIsToldAgainstItsSlack) {
+  Budgets budgets = budgets_from(R"({"targets": [{"name": "t", "variant": "v", "metric": "task:2",
+    "regression": {"alpha": 0.05, "min_reps": 5, "min_effect": 0.05}}]})");
+  budgets.targets[0].regression->baseline = "base";
+  const std::vector<double> base = {10.0, 10.1, 9.9, 10.05, 9.95}, now = {12.0, 12.1, 11.9, 12.05, 11.95};
+  auto note = [&](double slack) {
+    Baselines baselines;
+    baselines["base"] = samples({{{"v", "task:2"}, base}}, 1.0);
+    baselines["base"].slack[{"v", "task:2"}] = std::vector<double>(5, slack);
+    auto verdicts = evaluate_budgets(budgets, samples({{{"v", "task:2"}, now}}, 1.0), baselines);
+    EXPECT_TRUE(verdicts);
+    EXPECT_EQ((*verdicts)[0].state, VerdictState::kNotMet) << (*verdicts)[0].detail;
+    return (*verdicts)[0].slack_note;
+  };
+  EXPECT_NE(note(5.0).find("within its slack of 5"), std::string::npos) << note(5.0);
+  EXPECT_NE(note(0.5).find("beyond its slack of 500"), std::string::npos) << note(0.5);
+  EXPECT_NE(note(0.5).find("the makespan grew by about 1.5"), std::string::npos) << note(0.5);
+  EXPECT_NE(note(2e-6).find("no slack"), std::string::npos) << note(2e-6);
+}
+
 TEST(GateTest, VerdictTableAndJunitAreWhole) {
   Verdict met;
   met.target = "t8";
