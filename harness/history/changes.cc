@@ -21,6 +21,25 @@ std::vector<double> pooled(const MetricTimeline& m, std::size_t begin, std::size
   return out;
 }
 
+// The change whose first bad commit is `at`, measured on the commits [begin, at) against [at, end).
+Change change_at(const MetricTimeline& m, const std::string& group, std::size_t at, std::size_t begin,
+                 std::size_t end, const Comparison& effect, double p) {
+  Change c;
+  c.key = m.key;
+  c.group = group;
+  c.index = at;
+  c.last_good = m.commits[at - 1];
+  c.first_bad = m.commits[at];
+  c.commits_before = at - begin;
+  c.commits_after = end - at;
+  c.median_before = median(pooled(m, begin, at));
+  c.median_after = median(pooled(m, at, end));
+  c.effect = effect;
+  c.p = p;
+  c.regression = effect.worse > 0;
+  return c;
+}
+
 // The commit of each sample pooled() returns.
 std::vector<std::size_t> commits_of(const MetricTimeline& m, std::size_t begin, std::size_t end) {
   std::vector<std::size_t> out;
@@ -77,19 +96,7 @@ std::vector<Change> few_commit_changes(const MetricTimeline& metric, const std::
     const double p = std::min(1.0, 2 * std::min(effect->p, 1 - effect->p) * pairs);
     const bool excludes_none = effect->worse > 0 ? effect->worse_low > 0 : effect->worse_high < 0;
     if (std::abs(effect->worse) < options.min_change || !excludes_none || p > options.e_divisive.alpha) continue;
-    Change c;
-    c.key = metric.key;
-    c.group = group;
-    c.index = at;
-    c.last_good = metric.commits[at - 1];
-    c.first_bad = metric.commits[at];
-    c.commits_before = 1;
-    c.commits_after = 1;
-    c.median_before = median(metric.samples[at - 1]);
-    c.median_after = median(metric.samples[at]);
-    c.effect = *effect;
-    c.p = p;
-    c.regression = effect->worse > 0;
+    Change c = change_at(metric, group, at, at - 1, at + 1, *effect, p);
     c.open = c.regression && at + 1 == metric.samples.size();
     kept.push_back(c);
   }
@@ -114,26 +121,12 @@ std::vector<Change> changes_of(const MetricTimeline& metric, const std::string& 
     const std::size_t next = k + 1 == points.size() ? medians.size() : points[k + 1].index;
     const std::size_t begin = std::max(previous, at > options.window ? at - options.window : 0);
     const std::size_t end = std::min(next, at + options.window);
-    const auto before = pooled(metric, begin, at), after = pooled(metric, at, end);
     auto effect = level_change(metric, begin, at, end, lower_better);
     if (!effect) continue;
     const double worse = effect->worse;
     const bool excludes_none = worse > 0 ? effect->worse_low > 0 : effect->worse_high < 0;
     if (std::abs(worse) < options.min_change || !excludes_none) continue;
-    Change c;
-    c.key = metric.key;
-    c.group = group;
-    c.index = at;
-    c.last_good = metric.commits[at - 1];
-    c.first_bad = metric.commits[at];
-    c.commits_before = at - begin;
-    c.commits_after = end - at;
-    c.median_before = median(before);
-    c.median_after = median(after);
-    c.effect = *effect;
-    c.p = points[k].p;
-    c.regression = worse > 0;
-    kept.push_back(c);
+    kept.push_back(change_at(metric, group, at, begin, end, *effect, points[k].p));
   }
   // A regression is open while the commits since the last reported change still show it.
   const std::size_t last_level = kept.empty() ? 0 : kept.back().index;
