@@ -6,7 +6,8 @@
 # up to its merge-base and fails naming task 4. `history regressions` must name commit 12 as the first bad commit of task 2,
 # commit 21 as an improvement of task 3, and nothing else (the makespan may move too); the
 # gate against history fails at commit 12 and passes at commit 11; data recorded under
-# another fingerprint is never compared.
+# another fingerprint is never compared. The same history on a PostgreSQL server
+# (tools/postgres-local up), merged from the file, gives the same change points.
 # The tasks' changes are large on purpose: a task's measured time includes starting its process,
 # which dilutes a relative slowdown of the handler's own work. They stay small against the
 # makespan, the total and the CPU time (about 3%), so those metrics show no change. The gate and
@@ -171,4 +172,21 @@ flowbench history --db "$db" regressions --json "$work/changes2.json" > /dev/nul
 cmp <(python3 -c "import json;print(json.load(open('$work/changes.json'))['changes'])") \
     <(python3 -c "import json;print(json.load(open('$work/changes2.json'))['changes'])") \
   || { echo "FAIL: data of another fingerprint changed main's change points"; exit 1; }
+
+# The same data on a PostgreSQL server: the same change points.
+url=$("$src/tools/postgres-local" url) \
+  || { echo "FAIL: no PostgreSQL server for this test; start one with tools/postgres-local up"; exit 1; }
+name=fbhistory_$$
+psql -X -q "$url" -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" -c "CREATE DATABASE $name"
+trap 'psql -X -q "$url" -c "DROP DATABASE IF EXISTS $name WITH (FORCE)"; rm -rf "$work"' EXIT
+server=${url%/*}/$name
+flowbench history merge "$db" --into "$server" | tail -1
+status=0
+flowbench history --db "$server" regressions --json "$work/changes-server.json" > "$work/regressions-server.txt" || status=$?
+[[ $status -eq 1 ]] || { echo "FAIL: history regressions on the server should exit 1 as on the file, got $status"; exit 1; }
+cmp <(python3 -c "import json;print(json.load(open('$work/changes2.json'))['changes'])") \
+    <(python3 -c "import json;print(json.load(open('$work/changes-server.json'))['changes'])") \
+  || { echo "FAIL: the server's history gives other change points than the file's"; exit 1; }
+if grep -qF "${url#*//}" "$work/regressions-server.txt"; then echo "FAIL: the password shows"; exit 1; fi
+echo "the PostgreSQL history gives the same change points"
 echo "PASS"

@@ -8,6 +8,7 @@
 
 #include "history/baseline.h"
 #include "history/changes.h"
+#include "history/postgres.h"
 #include "history/store.h"
 #include "support/command.h"
 
@@ -205,6 +206,21 @@ TEST_F(HistoryStoreTest, PruneKeepsTheNewestCommitsOfEachHistory) {
   auto snapshot = open().load();
   ASSERT_EQ(snapshot->results.size(), 3u);
   EXPECT_EQ(snapshot->results[0].source, "data-5");
+}
+
+TEST(HistoryServerNameTest, ShowsTheConnectionStringWithoutItsPassword) {
+  EXPECT_EQ(without_password("postgresql://ci:s3cr%40t@db.example:5432/bench"), "postgresql://ci:***@db.example:5432/bench");
+  EXPECT_EQ(without_password("postgres://ci@db/bench?password=s3cret&sslmode=require"),
+            "postgres://ci@db/bench?password=***&sslmode=require");
+  EXPECT_EQ(without_password("postgresql://db/bench?sslmode=require&password=s3cret"),
+            "postgresql://db/bench?sslmode=require&password=***");
+  // An '@' or ':' after the host (in the path or query) is not a user or password.
+  EXPECT_EQ(without_password("postgresql://db:5432/bench?application_name=a@b"),
+            "postgresql://db:5432/bench?application_name=a@b");
+  EXPECT_EQ(without_password("postgresql://ci@db:5432/bench"), "postgresql://ci@db:5432/bench");
+  EXPECT_TRUE(is_server_location("postgresql://db/bench"));
+  EXPECT_TRUE(is_server_location("postgres://db/bench"));
+  EXPECT_FALSE(is_server_location("history/postgresql.db"));
 }
 
 TEST(HistoryTimelineTest, OrdersCommitsByTheirParentsWhenTimesTie) {

@@ -38,7 +38,7 @@ struct Request {
   bool resume = false;
   std::size_t max_rounds = 30;    // a probe's rounds before it counts as a skip
   std::size_t first_look = 5, look_every = 5;
-  std::filesystem::path db;       // history database ("" = none)
+  std::string db;                 // the history: a file or a postgresql:// string ("" = none)
   std::string branch;             // the branch the probes are recorded on ("" = the repository's)
 };
 

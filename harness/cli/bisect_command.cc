@@ -6,6 +6,7 @@
 #include "cli/cli_common.h"
 #include "cli/gate_common.h"
 #include "history/capture.h"
+#include "history/store.h"
 
 namespace flowbench::cli {
 namespace fs = std::filesystem;
@@ -21,7 +22,7 @@ struct BisectCommand {
   double min_effect = 0.05;
   double alpha = 0.01;
   fs::path json;
-  fs::path db;
+  std::string db;  // a file or a postgresql:// string
   bool no_history = false;
 };
 
@@ -81,7 +82,11 @@ int do_bisect(BisectCommand& c) {
     r.out = fs::path(*top) / ".flowbench" / "bisect" / name;
   }
   r.out = fs::absolute(r.out);
-  if (!c.no_history) r.db = c.db.empty() ? fs::path(*top) / ".flowbench" / "history.db" : fs::absolute(c.db);
+  if (!c.no_history) {
+    r.db = c.db.empty() ? (fs::path(*top) / ".flowbench" / "history.db").string()
+           : history::is_server_location(c.db) ? c.db
+                                                 : fs::absolute(c.db).string();
+  }
   r.own_handlers = handler_dirs();
   auto report = bisect::run_bisect(r, std::cout);
   if (!report) return fail(report.error().message);
@@ -125,7 +130,7 @@ void add_bisect_command(CLI::App& app, int& exit_status) {
   bisect->add_option("--max-rounds", r.max_rounds, "A probe's rounds before it counts as skipped")->capture_default_str();
   bisect->add_option("--out", r.out, "The bisect's folder: state, worktrees, rounds (default .flowbench/bisect/GOOD-BAD in the repository)");
   bisect->add_flag("--resume", r.resume, "Continue the bisect in --out (after Ctrl-C or a crash): nothing measured is measured again");
-  bisect->add_option("--db", c->db, "History database the probes are recorded into (default .flowbench/history.db in the repository)");
+  bisect->add_option("--db", c->db, "History the probes are recorded into: a file or postgresql://... (default .flowbench/history.db in the repository)");
   bisect->add_flag("--no-history", c->no_history, "Record nothing");
   bisect->add_option("--branch", r.branch, "The branch the probes are recorded on (default: the repository's)");
   bisect->add_option("--json", c->json, "Also write the probes and the culprit(s) as JSON");

@@ -174,7 +174,8 @@ void add_gate_command(CLI::App& app, int& exit_status) {
   gate->add_option("--noise", command->noise, "Noise file from `flowbench calibrate` for min_effect \"auto\"");
   add_targets_option(*gate, command->targets);
   gate->add_option("--db", command->history.db,
-                   "History database for baselines \"history\" (default: .flowbench/history.db beside the spec)");
+                   "History for baselines \"history\": a SQLite file or postgresql://USER@HOST:PORT/DATABASE (default: "
+                   ".flowbench/history.db beside the spec)");
   add_commit_options(*gate, command->history.commit);
   gate->add_option("--merge-base", command->history.merge_base,
                    "On a branch: the commit of the baseline branch it started from (default: git merge-base)");

@@ -22,7 +22,7 @@ namespace {
 
 struct RecordCommand {
   std::vector<fs::path> data;
-  fs::path db;
+  std::string db;  // a file or a postgresql:// string
   CommitFlags commit;
   std::vector<std::string> tags;
 };
@@ -71,7 +71,7 @@ int do_record(const RecordCommand& c) {
   }
   // Everything is read and checked before the database is touched.
   std::vector<history::Result> results;
-  fs::path db = c.db;
+  std::string db = c.db;
   for (const auto& path : c.data) {
     auto data = load_measurements(path);
     if (!data) {
@@ -83,7 +83,7 @@ int do_record(const RecordCommand& c) {
       std::cerr << "flowbench record: " << path.string() << ": " << commit.error().message << "\n";
       return kExitBadInput;
     }
-    if (db.empty()) db = default_db_for(*data);
+    if (db.empty()) db = default_db_for(*data).string();
     results.push_back(history::result_of(*data, *commit, tags));
   }
   auto store = open_store(db, history::Store::Access::kWrite, "record");
@@ -100,13 +100,13 @@ int do_record(const RecordCommand& c) {
               << " (" << r.commit.branch << (r.commit.dirty ? ", dirty" : "") << "), fingerprint "
               << r.fingerprint.digest() << "\n";
   }
-  std::cout << "history: " << db.string() << "\n";
+  std::cout << "history: " << store->name() << "\n";
   if (auto snapshot = store->load()) report_variants(*snapshot, results);
   return 0;
 }
 
 struct HistoryCommand {
-  fs::path db;
+  std::string db;  // a file or a postgresql:// string
   bool include_dirty = false;
   // show
   std::string metric, variant, branch, fingerprint;
@@ -123,25 +123,25 @@ struct HistoryCommand {
   history::ChangeOptions changes;
 };
 
-fs::path db_of(const HistoryCommand& c) { return c.db.empty() ? find_default_db() : c.db; }
+std::string db_of(const HistoryCommand& c) { return c.db.empty() ? find_default_db().string() : c.db; }
 
 // The groups of the database, or nullopt after printing the error.
-std::optional<std::pair<history::Snapshot, fs::path>> load_history(const HistoryCommand& c, const std::string& verb) {
-  const fs::path db = db_of(c);
-  auto store = open_store(db, history::Store::Access::kRead, "history " + verb);
+// The snapshot comes with the history's name, fit to print (no password).
+std::optional<std::pair<history::Snapshot, std::string>> load_history(const HistoryCommand& c, const std::string& verb) {
+  auto store = open_store(db_of(c), history::Store::Access::kRead, "history " + verb);
   if (!store) return std::nullopt;
   auto snapshot = store->load();
   if (!snapshot) {
     std::cerr << "flowbench history " << verb << ": " << snapshot.error().message << "\n";
     return std::nullopt;
   }
-  return std::make_pair(std::move(*snapshot), db);
+  return std::make_pair(std::move(*snapshot), store->name());
 }
 
 int do_list(const HistoryCommand& c) {
   auto loaded = load_history(c, "list");
   if (!loaded) return kExitBadInput;
-  std::cout << loaded->second.string() << ": " << loaded->first.results.size() << " results\n";
+  std::cout << loaded->second << ": " << loaded->first.results.size() << " results\n";
   print_history_groups(std::cout, history::groups_of(loaded->first, true));
   return 0;
 }
@@ -174,7 +174,7 @@ int do_show(const HistoryCommand& c) {
     }
   }
   if (all.empty()) {
-    std::cerr << "flowbench history show: " << loaded->second.string() << " holds no metric " << c.metric
+    std::cerr << "flowbench history show: " << loaded->second << " holds no metric " << c.metric
               << (c.variant.empty() ? "" : " of variant " + c.variant)
               << (c.include_dirty ? "" : " measured on a clean work tree")
               << "; fix: name one `flowbench history export --format csv` lists (e.g. makespan, task:8, op:8/compile)"
@@ -194,15 +194,14 @@ int do_export(const HistoryCommand& c) {
 }
 
 int do_prune(const HistoryCommand& c) {
-  const fs::path db = db_of(c);
-  auto store = open_store(db, history::Store::Access::kWrite, "history prune");
+  auto store = open_store(db_of(c), history::Store::Access::kWrite, "history prune");
   if (!store) return kExitBadInput;
   auto pruned = store->prune(c.keep, c.branch);
   if (!pruned) {
     std::cerr << "flowbench history prune: " << pruned.error().message << "\n";
     return kExitBadInput;
   }
-  std::cout << db.string() << ": removed " << pruned->results << " results of " << pruned->commits
+  std::cout << store->name() << ": removed " << pruned->results << " results of " << pruned->commits
             << " commits; kept the newest " << c.keep << " commits of each "
             << (c.branch.empty() ? "branch" : "history of " + c.branch) << " and fingerprint\n";
   return 0;
@@ -242,13 +241,15 @@ int do_regressions(const HistoryCommand& c) {
     std::cerr << "flowbench history regressions: " << changes.error().message << "\n";
     return kExitBadInput;
   }
-  std::cout << "history " << loaded->second.string() << ": " << groups.size() << " histories (branch @ fingerprint)\n\n";
+  std::cout << "history " << loaded->second << ": " << groups.size() << " histories (branch @ fingerprint)\n\n";
   print_changes(std::cout, *changes, c.changes);
   print_bisect_commands(std::cout, loaded->first, *changes);
   if (int status = write_json_file(c.json, changes_json(*changes, c.changes), "history regressions")) return status;
   if (!c.markdown.empty() || std::getenv("GITHUB_STEP_SUMMARY")) {
     std::ostringstream markdown;
-    SummaryContext context{"history regressions: " + loaded->second.filename().string(), "", {}};
+    const std::string shown = history::is_server_location(loaded->second) ? loaded->second
+                                                                           : fs::path(loaded->second).filename().string();
+    SummaryContext context{"history regressions: " + shown, "", {}};
     if (!c.json.empty()) context.links.push_back({"JSON", c.json.generic_string()});
     write_changes_markdown(markdown, context, *changes);
     if (int status = write_markdown_summary(markdown.str(), c.markdown, "history regressions")) return status;
@@ -260,7 +261,7 @@ int do_regressions(const HistoryCommand& c) {
 int do_html(const HistoryCommand& c) {
   auto loaded = load_history(c, "html");
   if (!loaded) return kExitBadInput;
-  HistorySiteOptions options{loaded->second.string(), c.include_dirty, c.baseline_commits, c.changes};
+  HistorySiteOptions options{loaded->second, c.include_dirty, c.baseline_commits, c.changes};
   auto site = write_history_site(loaded->first, c.output, options);
   if (!site) {
     std::cerr << "flowbench history html: " << site.error().message << "\n";
@@ -269,6 +270,50 @@ int do_html(const HistoryCommand& c) {
   std::cout << "history site: " << (c.output / "index.html").string() << " (" << site->metric_pages
             << " metric pages, " << site->bytes / 1024 << " KiB; open regressions in " << site->open_regressions
             << " of them)\n";
+  return 0;
+}
+
+struct MergeCommand {
+  std::vector<std::string> sources;  // files or postgresql:// strings
+  std::string into;
+};
+
+// Every result of the sources into one history, in one transaction: results already there
+// (the same digest: the same data at the same commit and fingerprint) are skipped.
+int do_merge(const MergeCommand& m) {
+  std::vector<history::Result> results;
+  std::vector<std::pair<std::string, std::size_t>> counts;  // each source's name and result count
+  for (const auto& source : m.sources) {
+    auto store = open_store(source, history::Store::Access::kRead, "history merge");
+    if (!store) return kExitBadInput;
+    auto snapshot = store->load();
+    if (!snapshot) {
+      std::cerr << "flowbench history merge: " << snapshot.error().message << "\n";
+      return kExitBadInput;
+    }
+    counts.emplace_back(store->name(), snapshot->results.size());
+    for (auto& r : snapshot->results) results.push_back(std::move(r));
+  }
+  auto into = open_store(m.into, history::Store::Access::kWrite, "history merge");
+  if (!into) return kExitBadInput;
+  auto outcomes = into->record(results);
+  if (!outcomes) {
+    std::cerr << "flowbench history merge: " << outcomes.error().message << "\n";
+    return kExitBadInput;
+  }
+  std::size_t at = 0, added_in_all = 0;
+  for (const auto& [name, count] : counts) {
+    std::size_t added = 0, samples = 0;
+    for (std::size_t i = at; i < at + count; ++i) {
+      added += (*outcomes)[i].stored;
+      if ((*outcomes)[i].stored) samples += (*outcomes)[i].samples;
+    }
+    std::cout << name << ": added " << added << " of " << count << " results (" << samples
+              << " samples); already there: " << count - added << "\n";
+    at += count;
+    added_in_all += added;
+  }
+  std::cout << into->name() << ": " << added_in_all << " results added from " << counts.size() << " histories\n";
   return 0;
 }
 
@@ -298,14 +343,16 @@ void add_history_commands(CLI::App& app, int& exit_status) {
   auto* record = app.add_subcommand("record", "Record measured data into the history database (every sample, "
                                               "with its commit and where it was measured)");
   record->add_option("data", rc->data, "Run folders, series folders and benchmark JSON files")->required();
-  record->add_option("--db", rc->db, "The history database (default: .flowbench/history.db beside the spec)");
+  record->add_option("--db", rc->db, "The history: a SQLite file, or a server as postgresql://USER@HOST:PORT/DATABASE (password in PGPASSWORD or "
+                     "~/.pgpass) (default: .flowbench/history.db beside the spec)");
   add_commit_options(*record, rc->commit);
   record->add_option("--tag", rc->tags, "KEY=VALUE kept with the result (repeatable), e.g. runner=ci-large");
   record->callback([rc, &exit_status] { exit_status = do_record(*rc); });
 
   auto c = std::make_shared<HistoryCommand>();
-  auto* history = app.add_subcommand("history", "Read the history database: list, show, export, prune, regressions, html");
-  history->add_option("--db", c->db, "The history database (default: the nearest .flowbench/history.db)");
+  auto* history = app.add_subcommand("history", "Read the history database: list, show, export, prune, regressions, html, merge");
+  history->add_option("--db", c->db, "The history: a SQLite file, or a server as postgresql://USER@HOST:PORT/DATABASE (password in PGPASSWORD or "
+                     "~/.pgpass) (default: the nearest .flowbench/history.db)");
   history->require_subcommand(1);
   history->fallthrough();  // --db after the verb works too
   auto* list = history->add_subcommand("list", "The histories (branch and fingerprint) with their commits");
@@ -342,6 +389,13 @@ void add_history_commands(CLI::App& app, int& exit_status) {
   add_selection_options(*html, *c);
   add_change_options(*html, *c);
   html->callback([c, &exit_status] { exit_status = do_html(*c); });
+  auto m = std::make_shared<MergeCommand>();
+  auto* merge = history->add_subcommand(
+      "merge", "Add the results of other histories (e.g. each CI job's own file) to one, skipping those already there");
+  merge->add_option("sources", m->sources, "The histories to read: SQLite files or postgresql:// strings")->required();
+  merge->add_option("--into", m->into, "The history to add them to (made when missing): a file or a postgresql:// string")
+      ->required();
+  merge->callback([m, &exit_status] { exit_status = do_merge(*m); });
 }
 
 }  // namespace flowbench::cli

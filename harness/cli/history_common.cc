@@ -44,8 +44,9 @@ void add_commit_options(CLI::App& command, CommitFlags& flags) {
   command.add_flag("--clean", flags.clean, "Mark the work tree as clean (default: asks git)")->excludes(dirty);
 }
 
-std::optional<history::Store> open_store(const fs::path& file, history::Store::Access access, const std::string& command) {
-  auto store = history::Store::open(file, access);
+std::optional<history::Store> open_store(const std::string& location, history::Store::Access access,
+                                         const std::string& command) {
+  auto store = history::Store::open(location, access);
   if (!store) {
     std::cerr << "flowbench " << command << ": " << store.error().message << "\n";
     return std::nullopt;
@@ -88,7 +89,7 @@ bool add_history_baselines(Budgets& budgets, const Measurements& data, const His
     if (target.regression && target.regression->baseline == kHistoryBaseline) checks.push_back(&*target.regression);
   }
   if (checks.empty()) return true;
-  const fs::path db = options.db.empty() ? default_db_for(data) : options.db;
+  const std::string db = options.db.empty() ? default_db_for(data).string() : options.db;
   auto store = open_store(db, history::Store::Access::kRead, command);
   if (!store) return false;
   auto snapshot = store->load();
@@ -114,7 +115,7 @@ bool add_history_baselines(Budgets& budgets, const Measurements& data, const His
     const std::string key = std::string(kHistoryBaseline) + ":" + window.branch + ":" + std::to_string(window.commits);
     check->baseline = key;
     if (!baselines.count(key)) {
-      auto baseline = history::history_baseline(*snapshot, fingerprint, window, db.string());
+      auto baseline = history::history_baseline(*snapshot, fingerprint, window, store->name());
       std::cout << "baseline \"history\" (" << window.commits << " commits of " << window.branch << "): "
                 << (baseline.not_comparable.empty() ? baseline.source : "nothing comparable") << "\n";
       baselines.emplace(key, std::move(baseline));

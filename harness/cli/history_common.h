@@ -30,14 +30,15 @@ struct CommitFlags {
 };
 void add_commit_options(CLI::App& command, CommitFlags& flags);
 
-// Opens the database or prints the error (nullopt then: exit 2).
-std::optional<history::Store> open_store(const std::filesystem::path& file, history::Store::Access access,
+// Opens the history (a file or a postgresql:// string) or prints the error (nullopt then:
+// exit 2).
+std::optional<history::Store> open_store(const std::string& location, history::Store::Access access,
                                          const std::string& command);
 
 // Resolves every regression check whose baseline is "history": the window's commits from
 // the database, measured like `data` (the candidate). Prints errors; false then (exit 2).
 struct HistoryGateOptions {
-  std::filesystem::path db;
+  std::string db;  // a file or a postgresql:// string
   CommitFlags commit;
   std::string merge_base;
 };
