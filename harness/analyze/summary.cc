@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 
 #include "analyze/bounds.h"
 #include "util/text.h"
@@ -139,6 +140,32 @@ PathResult critical_path(const RunRecord& run, const std::vector<double>& durati
   return result;
 }
 
+namespace {
+
+// Each node's tasks and time, from the profiles that name a node.
+std::vector<NodeTime> node_times(const RunRecord& run, const std::vector<double>& durations) {
+  std::map<std::string, NodeTime> by_node;
+  for (std::size_t i = 0; i < run.tasks.size(); ++i) {
+    if (!run.tasks[i].profile) continue;
+    const auto& facts = run.tasks[i].profile->extra().executor;
+    if (!facts.is_object() || !facts.contains("node") || !facts["node"].is_string()) continue;
+    const std::string name = facts["node"].get<std::string>();
+    NodeTime& node = by_node[name];
+    node.node = name;
+    ++node.tasks;
+    node.busy_ms += durations[i];
+    if (durations[i] > node.slowest_ms || node.slowest_task.empty()) {
+      node.slowest_ms = durations[i];
+      node.slowest_task = run.tasks[i].id;
+    }
+  }
+  std::vector<NodeTime> nodes;
+  for (auto& [name, node] : by_node) nodes.push_back(std::move(node));
+  return nodes;
+}
+
+}  // namespace
+
 Expected<RunAnalysis> analyze_run(const RunRecord& run, const std::vector<WhatIf>& what_ifs, double display_scale,
                                   std::size_t workers) {
   RunAnalysis a;
@@ -159,6 +186,7 @@ Expected<RunAnalysis> analyze_run(const RunRecord& run, const std::vector<WhatIf
     if (pct > 10) a.critical_tasks.push_back(run.tasks[i].id);
     if (pct > 5 && pct <= 10) a.major_tasks.push_back(run.tasks[i].id);
   }
+  a.nodes = node_times(run, durations);
   a.path = critical_path(run, durations);
   a.makespan_ms = run.makespan_ms;
   a.parallelism = a.makespan_ms > 0 ? a.total_ms / a.makespan_ms : 0;
@@ -241,6 +269,15 @@ ordered_json summary_json(const RunAnalysis& a, double display_scale) {
                               {"bound_ms", a.bound_at_workers_ms},
                               {"excess", a.bound_at_workers_ms > 0 ? a.makespan_ms / a.bound_at_workers_ms - 1 : 0.0}};
   add_time_won(out, a);
+  if (!a.nodes.empty()) {
+    ordered_json nodes = ordered_json::array();
+    for (const auto& n : a.nodes) {
+      nodes.push_back({{"node", n.node}, {"tasks", n.tasks}, {"busy_ms", n.busy_ms},
+                       {"share_of_work", a.total_ms > 0 ? n.busy_ms / a.total_ms : 0.0},
+                       {"slowest_task", plan_id(n.slowest_task)}, {"slowest_ms", n.slowest_ms}});
+    }
+    out["nodes"] = std::move(nodes);
+  }
   if (a.expected_path) {
     ordered_json ids = ordered_json::array();
     for (const auto& id : a.expected_path->tasks) ids.push_back(plan_id(id));

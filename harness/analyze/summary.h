@@ -38,6 +38,16 @@ struct SiblingSet {
   double parallel_ms = 0;          // the longest of them
 };
 
+// Where a cluster ran the tasks: a node's tasks and their time, from each profile's
+// executor.node (Slurm's node name). Empty for a local run.
+struct NodeTime {
+  std::string node;
+  std::size_t tasks = 0;
+  double busy_ms = 0;     // its tasks' durations added up
+  double slowest_ms = 0;  // its longest task
+  std::string slowest_task;
+};
+
 struct RunAnalysis {
   const RunRecord* run = nullptr;
   // The plan's figures (analyze-profiles.py's meaning).
@@ -61,6 +71,7 @@ struct RunAnalysis {
   double expected_total_ms = 0;
   double expected_bound_at_workers_ms = 0;
   std::vector<SiblingSet> siblings;
+  std::vector<NodeTime> nodes;               // by name; empty unless profiles name nodes
   std::vector<WhatIf> what_ifs;
   std::optional<PathResult> what_if_path;    // with the what-ifs applied
   double what_if_total_ms = 0;

@@ -2,11 +2,13 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <set>
 
 #include "analyze/replay.h"
 #include "analyze/run_data.h"
 #include "platform/atomic_file.h"
 #include "util/json_reader.h"
+#include "util/text.h"
 
 namespace flowbench {
 namespace fs = std::filesystem;
@@ -64,6 +66,29 @@ void add_run(Measurements& m, const std::string& variant, const RunRecord& run) 
   if (run.status == "complete" && run.tasks.size() <= kSlackLimit) add_slack(m, variant, run);
 }
 
+// The kinds of node a cluster ran the tasks on (each profile's executor.node_kind), over every
+// run of the data: "A" or "A + B", sorted. Part of the history's fingerprint, so that results
+// measured on different node kinds are never compared as one.
+void note_node_kinds(Measurements& m, const RunRecord& run) {
+  std::set<std::string> kinds;
+  if (auto known = m.facts.find("node_kinds"); known != m.facts.end()) {
+    const std::string& text = known->second;
+    for (std::size_t from = 0, at; from <= text.size(); from = at + 3) {
+      at = text.find(" + ", from);
+      if (at == std::string::npos) at = text.size();
+      kinds.insert(text.substr(from, at - from));
+    }
+  }
+  for (const auto& task : run.tasks) {
+    if (!task.profile) continue;
+    const auto& facts = task.profile->extra().executor;
+    if (facts.is_object() && facts.contains("node_kind") && facts["node_kind"].is_string()) {
+      kinds.insert(facts["node_kind"].get<std::string>());
+    }
+  }
+  if (!kinds.empty()) m.facts["node_kinds"] = join(std::vector<std::string>(kinds.begin(), kinds.end()), " + ");
+}
+
 void note_spec(Measurements& m, const RunRecord& run) {
   if (!run.spec.empty()) m.spec = run.spec;
   auto fact = [&](const std::string& name, const json& value) {
@@ -80,6 +105,7 @@ void note_spec(Measurements& m, const RunRecord& run) {
       run.context["executor"].contains("name")) {
     fact("executor", run.context["executor"]["name"]);
   }
+  note_node_kinds(m, run);
 }
 
 Status add_instances(Measurements& m, const std::string& variant, const fs::path& file) {

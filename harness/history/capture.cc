@@ -121,6 +121,8 @@ Fingerprint fingerprint_of(const Measurements& data) {
   f.fields["time_scale"] = scale;
   auto workflow = data.facts.find("workflow");
   f.fields["workflow"] = workflow != data.facts.end() ? workflow->second : "";
+  // A cluster's runs: the kinds of node the tasks ran on (absent for a local run).
+  if (auto kinds = data.facts.find("node_kinds"); kinds != data.facts.end()) f.fields["node_kinds"] = kinds->second;
   return f;
 }
 

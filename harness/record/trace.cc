@@ -26,6 +26,10 @@ json trace_events(const Profile& p, SystemTime run_start) {
                       {"cpu_user_ms", p.cpu_user_ms},
                       {"cpu_sys_ms", p.cpu_sys_ms},
                       {"max_rss_kb", p.max_rss_kb}}}});
+  // The node a cluster ran it on, so that a slow node shows as one in the trace.
+  if (const json& facts = p.extra().executor; facts.is_object() && facts.contains("node")) {
+    events.back()["args"]["node"] = facts["node"];
+  }
   double op_ts = ts;
   for (const Op& op : p.ops) {
     const double dur = std::min(op.duration_ms * 1000.0, ts + p.duration_ms * 1000.0 - op_ts);

@@ -67,6 +67,22 @@ void print_breakdowns(std::ostream& out, const RunAnalysis& a) {
   }
 }
 
+// Where a cluster ran the work: per node, its tasks, their time and share, and its longest task.
+// A node whose tasks took much longer than the others' is a slow node, not a slow task.
+void print_nodes(std::ostream& out, const RunAnalysis& a, double scale) {
+  if (a.nodes.empty()) return;
+  char line[256];
+  out << "\nTIME PER NODE (" << a.nodes.size() << " node(s)):\n" << std::string(70, '-') << "\n";
+  std::snprintf(line, sizeof line, "%-20s %6s %14s %8s  %s\n", "Node", "Tasks", "Busy", "% Work", "Longest task");
+  out << line;
+  for (const auto& n : a.nodes) {
+    std::snprintf(line, sizeof line, "%-20.20s %6zu %14s %7.1f%%  %s (%s)\n", n.node.c_str(), n.tasks,
+                  shown(n.busy_ms, scale).c_str(), a.total_ms > 0 ? n.busy_ms / a.total_ms * 100 : 0,
+                  n.slowest_task.c_str(), shown(n.slowest_ms, scale).c_str());
+    out << line;
+  }
+}
+
 constexpr std::size_t kPrintedCeilings = 10;  // task rows
 constexpr std::size_t kPrintedOps = 30;       // sub-operation rows
 
@@ -126,6 +142,7 @@ void print_analysis(std::ostream& out, const RunAnalysis& a, double scale) {
   out << "Makespan:       " << shown(a.makespan_ms, scale) << " (parallelism " << line << ")\n\nTOP 10 SLOWEST TASKS:\n"
       << thin << "\n";
   print_slowest(out, a, scale);
+  print_nodes(out, a, scale);
   out << "\nRECOMMENDATIONS (from the graph):\n" << thin << "\n";
   out << "Critical path: " << join(a.path.tasks, " -> ") << " = " << shown(a.path.length_ms, scale) << "\n";
   out << "Makespan lower bound max(critical path, work / workers):";

@@ -161,6 +161,42 @@ std::vector<int> lanes_of(const std::vector<const TaskRecord*>& tasks) {
   return lanes;
 }
 
+// The node a cluster ran the task on ("" for a local run).
+std::string node_of(const TaskRecord& t) {
+  const auto& facts = t.profile->extra().executor;
+  return facts.is_object() && facts.contains("node") && facts["node"].is_string() ? facts["node"].get<std::string>() : "";
+}
+
+// Each task's row and each row's label. A local run: its worker slots. A cluster's run: each
+// node's tasks in rows of their own (as many as it ran at once), nodes by name, so that a slow
+// node shows as a row of long bars. `tasks` are sorted by start.
+std::vector<std::string> lay_out(const std::vector<const TaskRecord*>& tasks, std::vector<int>& lanes) {
+  std::map<std::string, std::vector<std::size_t>> by_node;
+  for (std::size_t i = 0; i < tasks.size(); ++i) by_node[node_of(*tasks[i])].push_back(i);
+  std::vector<std::string> labels;
+  if (by_node.size() == 1 && by_node.begin()->first.empty()) {
+    lanes = lanes_of(tasks);
+    const int count = *std::max_element(lanes.begin(), lanes.end()) + 1;
+    for (int lane = 0; lane < count; ++lane) labels.push_back("slot " + std::to_string(lane));
+    return labels;
+  }
+  lanes.assign(tasks.size(), 0);
+  for (const auto& [node, members] : by_node) {
+    std::vector<SystemTime> lane_free;
+    for (std::size_t i : members) {
+      std::size_t lane = 0;
+      while (lane < lane_free.size() && lane_free[lane] > *tasks[i]->profile->start_time) ++lane;
+      if (lane == lane_free.size()) lane_free.push_back(SystemTime{});
+      lane_free[lane] = *tasks[i]->profile->end_time;
+      lanes[i] = static_cast<int>(labels.size() + lane);
+    }
+    for (std::size_t lane = 0; lane < lane_free.size(); ++lane) {
+      labels.push_back((node.empty() ? std::string("?") : node) + (lane ? " ·" + std::to_string(lane + 1) : ""));
+    }
+  }
+  return labels;
+}
+
 std::string task_tip(const TaskRecord& task, SystemTime t0, double scale, bool critical,
                      const std::map<std::string, double>& slack_ms) {
   const Profile& p = *task.profile;
@@ -171,6 +207,7 @@ std::string task_tip(const TaskRecord& task, SystemTime t0, double scale, bool c
                     "\nduration " + minutes(p.duration_ms, scale) + "\nCPU " +
                     duration_text((p.cpu_user_ms + p.cpu_sys_ms) / 1000.0) + " (measured), peak RSS " +
                     format_number("%.1f", p.max_rss_kb / 1024.0) + " MiB";
+  if (const std::string node = node_of(task); !node.empty()) tip += "\non node " + node;
   if (critical) tip += "\non the critical path";
   if (auto slack = slack_ms.find(task.id); slack != slack_ms.end()) {
     tip += "\nslack " + minutes(slack->second, scale) + " (it can grow by that before the makespan does)";
@@ -196,9 +233,12 @@ void write_timeline(std::ostream& out, const RunRecord& run, const std::string& 
   SystemTime t1 = t0;
   for (auto* t : tasks) t1 = std::max(t1, *t->profile->end_time);
   const double span = std::max(1e-9, std::chrono::duration<double, std::milli>(t1 - t0).count());
-  const std::vector<int> lanes = lanes_of(tasks);
-  const int lane_count = *std::max_element(lanes.begin(), lanes.end()) + 1;
-  const double left = 60, width = 1060, lane_h = 26, top = 8;
+  std::vector<int> lanes;
+  const std::vector<std::string> labels = lay_out(tasks, lanes);
+  const int lane_count = static_cast<int>(labels.size());
+  std::size_t longest_label = 0;
+  for (const auto& label : labels) longest_label = std::max(longest_label, label.size());
+  const double left = std::max(60.0, 8.0 + 7.0 * static_cast<double>(longest_label)), width = 1060, lane_h = 26, top = 8;
   const double height = top + lane_count * lane_h + 28;
   auto x = [&](SystemTime t) { return left + width * std::chrono::duration<double, std::milli>(t - t0).count() / span; };
   out << "<h3>" << html_escape(side) << ": run " << html_escape(run.run_id) << " (makespan "
@@ -206,7 +246,8 @@ void write_timeline(std::ostream& out, const RunRecord& run, const std::string& 
       << "\" width=\"" << svg_number(left + width + 20) << "\" height=\"" << svg_number(height) << "\" viewBox=\"0 0 "
       << svg_number(left + width + 20) << " " << svg_number(height) << "\">\n";
   for (int lane = 0; lane < lane_count; ++lane) {
-    out << "<text x=\"4\" y=\"" << svg_number(top + lane * lane_h + 17) << "\">slot " << lane << "</text>\n";
+    out << "<text class=\"lane\" x=\"4\" y=\"" << svg_number(top + lane * lane_h + 17) << "\">" << html_escape(labels[lane])
+        << "</text>\n";
   }
   for (int i = 0; i <= 5; ++i) {
     const double at = left + width * i / 5.0;

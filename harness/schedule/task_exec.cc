@@ -87,7 +87,13 @@ Expected<ExecPlan> plan_from_command(const ExecRequest& request) {
 json job_facts() {
   const char* job = std::getenv("SLURM_JOB_ID");
   if (!job) return nullptr;
-  return {{"name", "slurm"}, {"job_id", job}, {"node", platform::host_info().hostname}};
+  // Slurm's name for the node, which a cluster may give apart from the host's name, and its
+  // kind (CPU, cores, memory): the history never compares results of different kinds.
+  const char* node = std::getenv("SLURMD_NODENAME");
+  const platform::HostInfo host = platform::host_info();
+  const std::string kind = (host.cpu_model.empty() ? std::string("unknown CPU") : host.cpu_model) + ", " +
+                           std::to_string(host.cpus) + " CPUs, " + std::to_string((host.memory_mib + 512) / 1024) + " GiB";
+  return {{"name", "slurm"}, {"job_id", job}, {"node", node && *node ? node : host.hostname}, {"node_kind", kind}};
 }
 
 }  // namespace
@@ -117,6 +123,8 @@ Expected<ExecResult> exec_task(const ExecRequest& request) {
     json marker{{"start_time", iso8601(std::chrono::system_clock::now())},
                 {"host", platform::host_info().hostname},
                 {"pid", platform::process_id()}};
+    // The node, so that a job lost with its node (no profile) is still known by where it ran.
+    if (const json facts = job_facts(); facts.is_object()) marker["node"] = facts["node"];
     if (auto written = write_file_atomically(plan->started_file, marker.dump()); !written) {
       return written.error();
     }

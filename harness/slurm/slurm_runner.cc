@@ -263,8 +263,10 @@ std::optional<TaskOutcome> SlurmRunner::outcome_from_profile(Job& job) {
   m.cpu_user_ms = profile->cpu_user_ms;
   m.cpu_sys_ms = profile->cpu_sys_ms;
   m.max_rss_kb = profile->max_rss_kb;
-  if (const auto& facts = profile->extra().executor; facts.is_object() && facts.contains("node")) {
-    m.executor["node"] = facts["node"];
+  if (const auto& facts = profile->extra().executor; facts.is_object()) {
+    for (const char* key : {"node", "node_kind"}) {
+      if (facts.contains(key)) m.executor[key] = facts[key];
+    }
   }
   // The last squeue line is stale by now; Slurm's final word is in jobs/slurm-jobs.json.
   m.executor.erase("state");
@@ -283,6 +285,9 @@ void SlurmRunner::poll_files() {
         std::optional<SystemTime> at;
         if (marker.is_object() && marker.contains("start_time") && marker["start_time"].is_string()) {
           at = parse_iso8601(marker["start_time"].get<std::string>());
+        }
+        if (marker.is_object() && marker.contains("node") && marker["node"].is_string()) {
+          job->node = marker["node"].get<std::string>();
         }
         report_start(*job, at.value_or(std::chrono::system_clock::now()));
       }
@@ -320,19 +325,25 @@ void SlurmRunner::resolve_gone(Job& job, SteadyTime now) {
                                                               ? ""
                                                               : " (" + job.last.reason + ")");
   const std::string where = " (its output: " + (paths_.jobs() / (task.file_stem() + ".out")).string() + ")";
+  // Where it ran: from its start marker, else from the queue's last word.
+  const std::string node = !job.node.empty() ? job.node : job.last.node;
+  const std::string on = node.empty() ? "" : " on node " + node;
+  TaskOutcome outcome;
   if (started && job.cancel_requested) {
-    finish(job, bare_outcome(job, Interrupted{SIGKILL}));
+    outcome = bare_outcome(job, Interrupted{SIGKILL});
   } else if (started) {
-    finish(job, bare_outcome(job, Lost{"lost: Slurm job " + job.id + " " + state +
-                                           " without a profile from flowbench exec: the node failed or the "
-                                           "job was cancelled outside flowbench" + where,
-                                       true}));
+    outcome = bare_outcome(job, Lost{"lost: Slurm job " + job.id + on + " " + state +
+                                         " without a profile from flowbench exec: the node failed or the "
+                                         "job was cancelled outside flowbench" + where,
+                                     true});
   } else {
-    finish(job, bare_outcome(job, Lost{"lost: Slurm job " + job.id + " " + state +
-                                           " before flowbench exec started in it: the cluster could not launch it, or it was "
-                                           "cancelled outside flowbench" + where,
-                                       false}));
+    outcome = bare_outcome(job, Lost{"lost: Slurm job " + job.id + on + " " + state +
+                                         " before flowbench exec started in it: the cluster could not launch it, or it was "
+                                         "cancelled outside flowbench" + where,
+                                     false});
   }
+  if (!node.empty()) outcome.measurement.executor["node"] = node;
+  finish(job, std::move(outcome));
 }
 
 void SlurmRunner::poll_queue(SteadyTime now) {

@@ -67,6 +67,7 @@ class SlurmRunner : public Runner {
     std::optional<SystemTime> started_at; // from the start marker or the profile
     std::optional<SystemTime> ended_at;
     slurm::JobState last;                 // last squeue line
+    std::string node;                     // where it started, from its start marker
     std::optional<SteadyTime> gone_since; // final state (or absent) with no profile yet
   };
 
