@@ -11,6 +11,11 @@
 #     slurmstepd and the task): the task is recorded lost, naming the node; its dependent is
 #     skipped. `run --resume` then finishes on the nodes left, and no task that ended ok runs again.
 #  4. The controller restarted while tasks run on several nodes: the run completes.
+#  5. A shared folder missing on one node (a tmpfs over it in fbnode3's mount namespace): a task
+#     sent there fails naming the node and the path, for the run folder (Slurm cannot open the
+#     job's output) and for the spec's folder (the job's own check); with the node kept out, the
+#     same run is ok.
+#  6. Two instances of a workflow at once (run --instances 2 --executor slurm): both complete.
 # Nothing here compares times: a slow machine makes it slower, never red.
 #   slurm_nodes_test.sh BIN_DIR SOURCE_DIR
 set -euo pipefail
@@ -194,5 +199,60 @@ p = {json.load(open(f))["task_id"]: json.load(open(f)) for f in glob.glob("runs/
 if len(p) != 4 or any(v["status"] != "ok" for v in p.values()):
     print("FAIL: across a controller restart:", {t: v["status"] for t, v in p.items()}); sys.exit(1)
 print("4: controller restarted mid-run; every task ok on", sorted({v["executor"]["node"] for v in p.values()}))
+EOF
+
+# 5. A shared folder missing on one node.
+mkdir -p shared/runs
+cat > shared/one.json <<'EOF'
+{"schema": "flowbench.workflow/1", "name": "one", "tasks": [{"id": "s", "command": ["true"]}]}
+EOF
+slurmd3=$(cat "${FLOWBENCH_SLURM_DIR:-/var/tmp/flowbench-slurm}/slurmd-fbnode3.pid")
+nsenter --target "$slurmd3" --mount mount -t tmpfs flowbench-test "$work/shared"
+[[ -f shared/one.json ]] || fail "hiding the folder on fbnode3 hid it on this machine too"
+missing_on_fbnode3() {  # RUN_FOLDER MISSING_PATH: its one task failed, naming fbnode3 and the path
+  python3 - "$1" "$2" <<'EOF'
+import json, sys
+run, path = sys.argv[1], sys.argv[2]
+p = json.load(open(f"{run}/profiles/task-s-profile.json"))
+if p["status"] != "failed" or "fbnode3" not in p["reason"] or path not in p["reason"]:
+    print("FAIL: the task on fbnode3 without", path, "is", p["status"], ":", p["reason"]); sys.exit(1)
+if p.get("executor", {}).get("node") != "fbnode3":
+    print("FAIL: its profile does not name fbnode3"); sys.exit(1)
+print("5:", p["reason"][:400])
+EOF
+}
+set +e
+flowbench run shared/one.json --executor slurm --sbatch-arg=--nodelist=fbnode3 --out shared/runs --run-id hidden -q 2>hidden.err
+rc=$?
+set -e
+[[ $rc -eq 1 ]] || fail "the run whose folder fbnode3 lacks exited $rc, not 1: $(cat hidden.err)"
+missing_on_fbnode3 shared/runs/hidden "$work/shared/runs/hidden"
+set +e
+flowbench run shared/one.json --executor slurm --sbatch-arg=--nodelist=fbnode3 --out runs --run-id nospec -q 2>nospec.err
+rc=$?
+set -e
+[[ $rc -eq 1 ]] || fail "the run whose spec fbnode3 lacks exited $rc, not 1: $(cat nospec.err)"
+missing_on_fbnode3 runs/nospec "$work/shared/one.json"
+flowbench run shared/one.json --executor slurm --sbatch-arg=--exclude=fbnode3 --out shared/runs --run-id kept-out -q
+python3 -c '
+import json, sys
+p = json.load(open("shared/runs/kept-out/profiles/task-s-profile.json"))
+if p["status"] != "ok" or p["executor"]["node"] == "fbnode3":
+    print("FAIL: with fbnode3 kept out:", p["status"], p["executor"]["node"]); sys.exit(1)
+print("5: with fbnode3 kept out the task ran on", p["executor"]["node"])'
+
+# 6. Two instances of a workflow at once on the cluster (the plan's concurrent workflows): each
+#    complete, and no action cache handed to a Slurm run.
+mkdir inst && cp wide.json inst/  # an instance copies its spec's folder
+flowbench run inst/wide.json --executor slurm -j 4 --instances 2 --out runs --run-id twice 2>twice.err ||
+  fail "run --instances 2 --executor slurm: $(cat twice.err)"
+python3 - <<'EOF'
+import glob, json, sys
+record = json.load(open("runs/twice/instances.json"))
+profiles = [json.load(open(f)) for f in glob.glob("runs/twice/i*/profiles/task-*.json")]
+if not record["all_complete"] or record["cache"] != "off" or len(profiles) != 8 \
+        or any(p["status"] != "ok" for p in profiles):
+    print("FAIL: two instances on slurm:", json.dumps(record)[:400], len(profiles)); sys.exit(1)
+print("6: two instances complete on", sorted({p["executor"]["node"] for p in profiles}))
 EOF
 echo "PASS"

@@ -110,8 +110,17 @@ Expected<std::pair<int, std::string>> SlurmRunner::run_command(const fs::path& p
 Expected<std::string> SlurmRunner::submit(const Launch& launch, const std::vector<std::string>& after_jobs) {
   const Task& task = workflow_.tasks[launch.task];
   const fs::path script = paths_.jobs() / (task.file_stem() + ".sh");
+  // A node that does not see a shared path says which, and where, before anything runs (a node
+  // without the run folder cannot open the job's output: Slurm fails the launch, see resolve_gone).
+  std::string checks;
+  for (const std::string& needed : {options_.flowbench.string(), options_.spec.string(), task.cwd.string()}) {
+    const std::string path = slurm::shell_quote(needed);
+    checks += "[ -e " + path + " ] || { echo \"flowbench: on node ${SLURMD_NODENAME:-$(hostname)}: \"" + path +
+              "\" does not exist; every node must see it at the same path: share its folder with this node, or "
+              "keep the node out with --sbatch-arg=--exclude=${SLURMD_NODENAME:-$(hostname)}\" >&2; exit 97; }\n";
+  }
   std::string text = "#!/bin/sh\n# flowbench: task " + task.id + " of " + options_.spec.string() + ", run " +
-                     paths_.run_id + "\nexec " + slurm::shell_quote(options_.flowbench.string()) +
+                     paths_.run_id + "\n" + checks + "exec " + slurm::shell_quote(options_.flowbench.string()) +
                      " exec --spec " + slurm::shell_quote(options_.spec.string()) + " --task " +
                      slurm::shell_quote(task.id) + " --run-dir " + slurm::shell_quote(paths_.root.string()) +
                      " --time-scale " + exact_number(options_.time_scale) + " --kill-grace-ms " +
@@ -324,10 +333,10 @@ void SlurmRunner::resolve_gone(Job& job, SteadyTime now) {
                                                          (job.last.reason.empty() || job.last.reason == "None"
                                                               ? ""
                                                               : " (" + job.last.reason + ")");
-  const std::string where = " (its output: " + (paths_.jobs() / (task.file_stem() + ".out")).string() + ")";
   // Where it ran: from its start marker, else from the queue's last word.
   const std::string node = !job.node.empty() ? job.node : job.last.node;
   const std::string on = node.empty() ? "" : " on node " + node;
+  const std::string where = job_output_says(job, node);
   TaskOutcome outcome;
   if (started && job.cancel_requested) {
     outcome = bare_outcome(job, Interrupted{SIGKILL});
@@ -337,13 +346,43 @@ void SlurmRunner::resolve_gone(Job& job, SteadyTime now) {
                                          "job was cancelled outside flowbench" + where,
                                      true});
   } else {
+    // What the job's output says is the cause when it says anything; else the likely causes.
+    const bool told = where.rfind(" (", 0) != 0;
     outcome = bare_outcome(job, Lost{"lost: Slurm job " + job.id + on + " " + state +
-                                         " before flowbench exec started in it: the cluster could not launch it, or it was "
-                                         "cancelled outside flowbench" + where,
+                                         " before flowbench exec started in it" +
+                                         (told ? where
+                                               : ": the cluster could not launch it, or it was cancelled outside "
+                                                 "flowbench" + where),
                                      false});
   }
   if (!node.empty()) outcome.measurement.executor["node"] = node;
   finish(job, std::move(outcome));
+}
+
+std::string SlurmRunner::job_output_says(const Job& job, const std::string& node) const {
+  const fs::path out = paths_.jobs() / (workflow_.tasks[job.task].file_stem() + ".out");
+  std::error_code ec;
+  if (!fs::exists(out, ec)) {
+    // Slurm fails the launch (JobLaunchFailure) when the node cannot open the job's output file:
+    // the run folder is not there on that node.
+    if (job.last.reason != "JobLaunchFailure") return " (it wrote no output: " + out.string() + ")";
+    const std::string name = node.empty() ? "its node" : node;
+    return ": the node could not open the job's output file " + out.string() + "; the run folder " +
+           paths_.root.string() + " must exist at the same path on every node: share it with " + name +
+           " (--shared-dir, a folder every node mounts), or keep " + name + " out (--sbatch-arg=--exclude=" +
+           (node.empty() ? "NODE" : node) + ")";
+  }
+  auto text = read_file(out);
+  std::string last;
+  if (text) {
+    std::istringstream lines(*text);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.find_first_not_of(" \t\r") != std::string::npos) last = line;
+    }
+  }
+  if (last.size() > 400) last = last.substr(0, 400) + "...";
+  return last.empty() ? " (its output: " + out.string() + ")"
+                      : "; its output " + out.string() + " ends: " + last;
 }
 
 void SlurmRunner::poll_queue(SteadyTime now) {
