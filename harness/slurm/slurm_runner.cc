@@ -336,41 +336,42 @@ void SlurmRunner::resolve_gone(Job& job, SteadyTime now) {
   // Where it ran: from its start marker, else from the queue's last word.
   const std::string node = !job.node.empty() ? job.node : job.last.node;
   const std::string on = node.empty() ? "" : " on node " + node;
-  const std::string where = job_output_says(job, node);
+  const JobOutput output = job_output_says(job, node);
   TaskOutcome outcome;
   if (started && job.cancel_requested) {
     outcome = bare_outcome(job, Interrupted{SIGKILL});
   } else if (started) {
     outcome = bare_outcome(job, Lost{"lost: Slurm job " + job.id + on + " " + state +
                                          " without a profile from flowbench exec: the node failed or the "
-                                         "job was cancelled outside flowbench" + where,
+                                         "job was cancelled outside flowbench" + output.text,
                                      true});
   } else {
     // What the job's output says is the cause when it says anything; else the likely causes.
-    const bool told = where.rfind(" (", 0) != 0;
     outcome = bare_outcome(job, Lost{"lost: Slurm job " + job.id + on + " " + state +
                                          " before flowbench exec started in it" +
-                                         (told ? where
-                                               : ": the cluster could not launch it, or it was cancelled outside "
-                                                 "flowbench" + where),
+                                         (output.names_cause
+                                              ? output.text
+                                              : ": the cluster could not launch it, or it was cancelled outside "
+                                                "flowbench" + output.text),
                                      false});
   }
   if (!node.empty()) outcome.measurement.executor["node"] = node;
   finish(job, std::move(outcome));
 }
 
-std::string SlurmRunner::job_output_says(const Job& job, const std::string& node) const {
+SlurmRunner::JobOutput SlurmRunner::job_output_says(const Job& job, const std::string& node) const {
   const fs::path out = paths_.jobs() / (workflow_.tasks[job.task].file_stem() + ".out");
   std::error_code ec;
   if (!fs::exists(out, ec)) {
     // Slurm fails the launch (JobLaunchFailure) when the node cannot open the job's output file:
     // the run folder is not there on that node.
-    if (job.last.reason != "JobLaunchFailure") return " (it wrote no output: " + out.string() + ")";
+    if (job.last.reason != "JobLaunchFailure") return {" (it wrote no output: " + out.string() + ")"};
     const std::string name = node.empty() ? "its node" : node;
-    return ": the node could not open the job's output file " + out.string() + "; the run folder " +
-           paths_.root.string() + " must exist at the same path on every node: share it with " + name +
-           " (--shared-dir, a folder every node mounts), or keep " + name + " out (--sbatch-arg=--exclude=" +
-           (node.empty() ? "NODE" : node) + ")";
+    return {": the node could not open the job's output file " + out.string() + "; the run folder " +
+                paths_.root.string() + " must exist at the same path on every node: share it with " + name +
+                " (--shared-dir, a folder every node mounts), or keep " + name + " out (--sbatch-arg=--exclude=" +
+                (node.empty() ? "NODE" : node) + ")",
+            true};
   }
   auto text = read_file(out);
   std::string last;
@@ -381,8 +382,8 @@ std::string SlurmRunner::job_output_says(const Job& job, const std::string& node
     }
   }
   if (last.size() > 400) last = last.substr(0, 400) + "...";
-  return last.empty() ? " (its output: " + out.string() + ")"
-                      : "; its output " + out.string() + " ends: " + last;
+  if (last.empty()) return {" (its output: " + out.string() + ")"};
+  return {"; its output " + out.string() + " ends: " + last, true};
 }
 
 void SlurmRunner::poll_queue(SteadyTime now) {

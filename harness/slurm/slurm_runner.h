@@ -78,8 +78,14 @@ class SlurmRunner : public Runner {
   void poll_files();
   void poll_queue(SteadyTime now);
   void resolve_gone(Job& job, SteadyTime now);
-  // What a job that ended without a profile left in its output file, or why it has none.
-  std::string job_output_says(const Job& job, const std::string& node) const;
+  // What a job that ended without a profile left in its output file, or why it has none: text to
+  // append to the lost reason, and whether it names the cause (the job's own words, or Slurm's
+  // failed launch) rather than only where to look.
+  struct JobOutput {
+    std::string text;
+    bool names_cause = false;
+  };
+  JobOutput job_output_says(const Job& job, const std::string& node) const;
   bool dependency_failed(const Job& job) const;
   void finish(Job& job, TaskOutcome outcome);
   void report_start(Job& job, SystemTime at);
