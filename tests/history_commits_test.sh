@@ -31,10 +31,10 @@ write_spec() {  # write_spec SLOWDOWN_OF_TASK_2 SLOWDOWN_OF_TASK_3
   "schema": "flowbench.workflow/1",
   "name": "history-test",
   "tasks": [
-    {"id": 1, "name": "prepare", "command": ["synth", "--duration-s", "0.2", "--cpu-fraction", "0.5"]},
-    {"id": 2, "name": "generate", "command": ["synth", "--duration-s", "0.1", "--cpu-fraction", "0.5", "--slowdown", "$1"], "after": [1]},
-    {"id": 3, "name": "review", "command": ["synth", "--duration-s", "0.1", "--cpu-fraction", "0.5", "--slowdown", "$2"], "after": [1]},
-    {"id": 4, "name": "report", "command": ["synth", "--duration-s", "0.4", "--cpu-fraction", "0.5"], "after": [2, 3]}
+    {"id": 1, "name": "prepare", "command": ["synth", "--duration-s", "0.12", "--cpu-fraction", "0.5"]},
+    {"id": 2, "name": "generate", "command": ["synth", "--duration-s", "0.06", "--cpu-fraction", "0.5", "--slowdown", "$1"], "after": [1]},
+    {"id": 3, "name": "review", "command": ["synth", "--duration-s", "0.06", "--cpu-fraction", "0.5", "--slowdown", "$2"], "after": [1]},
+    {"id": 4, "name": "report", "command": ["synth", "--duration-s", "0.24", "--cpu-fraction", "0.5"], "after": [2, 3]}
   ]
 }
 EOF
@@ -123,7 +123,7 @@ flowbench history --db "$db" show task:2 --variant sequential --json "$work/task
 # A branch off commit 30 slows task 4 by 25%: gated (not recorded) against main's last 5
 # commits up to the merge-base, it fails naming task 4 alone.
 git checkout -q -b feature
-sed -i 's/"--duration-s", "0.4", "--cpu-fraction", "0.5"/"--duration-s", "0.4", "--cpu-fraction", "0.5", "--slowdown", "1.25"/' workflow.json
+sed -i 's/"--duration-s", "0.24", "--cpu-fraction", "0.5"/"--duration-s", "0.24", "--cpu-fraction", "0.5", "--slowdown", "1.25"/' workflow.json
 grep -q '"1.25"' workflow.json || { echo "FAIL: the branch's spec was not changed"; exit 1; }
 git commit -qam "slow task 4"
 for r in 1 2 3 4 5; do
