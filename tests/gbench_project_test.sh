@@ -23,7 +23,7 @@ cd "$work"
 "$flowbench" init --bench base/project_bench --reps 4 -o budgets.json --out init
 status=0
 "$flowbench" ab --budgets budgets.json --a-bench base/project_bench --b-bench slowed/project_bench \
-  --max-time 60 --out ab --json verdicts.json > gate.txt || status=$?
+  --max-time 40 --out ab --json verdicts.json > gate.txt || status=$?
 cat gate.txt
 [[ $status -eq 1 || $status -eq 3 ]] || { echo "FAIL: expected exit 1 (BM_Hash flagged) or 3, got $status"; exit 1; }
 python3 - verdicts.json "$status" <<'PY'

@@ -10,7 +10,7 @@
 #   perf_task8_slowdown_test.sh BIN_DIR SOURCE_DIR
 set -euo pipefail
 bin=$1 src=$2
-max_time=${FLOWBENCH_PERF_MAX_TIME:-2m}
+max_time=${FLOWBENCH_PERF_MAX_TIME:-90}
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 cp -r "$src/fixtures/k1n" "$work/normal"
 rm -rf "$work/normal/out" "$work/normal/.flowbench"
