@@ -293,18 +293,22 @@ TEST(NoiseTest, AutoMinEffectIsTheNoiseFloorOfTheMetric) {
 }
 
 // A shipped noise file and budgets file (under fixtures/k1n), calibrated at 10 rounds as ab
-// runs those budgets, with the table printed to the test's log.
+// runs those budgets, with the table printed to the test's log; `only_target`: that target alone.
 Calibration shipped_calibration(const std::string& noise_file, const std::string& budgets_file,
-                                std::vector<std::size_t> detect_at, std::vector<double> effects) {
+                                std::vector<std::size_t> detect_at, std::vector<double> effects,
+                                const std::string& only_target = "") {
   auto noise = load_noise(testing::source_path("fixtures/k1n/" + noise_file));
   EXPECT_TRUE(noise) << noise.error().message;
   auto budgets = load_budgets(testing::source_path("fixtures/k1n/" + budgets_file));
   EXPECT_TRUE(budgets) << budgets.error().message;
   if (!noise || !budgets) return {};
+  if (!only_target.empty()) {
+    std::erase_if(budgets->targets, [&](const Target& t) { return t.name != only_target; });
+    EXPECT_EQ(budgets->targets.size(), 1u) << only_target;
+  }
   CalibrationOptions options;
   options.repetitions = 10;
-  if (budgets->ab.max_reps > 0) options.sequential.max_rounds = budgets->ab.max_reps;
-  if (budgets->ab.look_every > 0) options.sequential.look_every = budgets->ab.look_every;
+  options.sequential = ab_stopping_rule(*budgets);
   options.detect_at = std::move(detect_at);
   options.effects = std::move(effects);
   options.power_trials = 200;
@@ -374,17 +378,7 @@ TEST(CalibrationTest, Task8AloneSeesTenPercentWhereTheWorkflowCannot) {
   // Paired rounds of Task 8 alone catch a 10% slowdown at 20 rounds with 95% power (the workflow's
   // Task 8 needs about 15% there), and see less at 10 rounds than the workflow's Task 8 does.
   EXPECT_LE(*paired.min_detectable.at(20), 0.10);
-  auto workflow_noise = load_noise(testing::source_path("fixtures/k1n/noise.json"));
-  ASSERT_TRUE(workflow_noise) << workflow_noise.error().message;
-  auto workflow_budgets = load_budgets(testing::source_path("fixtures/k1n/budgets.json"));
-  ASSERT_TRUE(workflow_budgets) << workflow_budgets.error().message;
-  std::erase_if(workflow_budgets->targets, [](const Target& t) { return t.name != "sequential-task-8-no-regression"; });
-  ASSERT_EQ(workflow_budgets->targets.size(), 1u);
-  CalibrationOptions options;
-  options.repetitions = 10;
-  options.detect_at = {10};
-  options.power_trials = 200;
-  const Calibration w = calibrate(*workflow_noise, &*workflow_budgets, options);
+  const Calibration w = shipped_calibration("noise.json", "budgets.json", {10}, {}, "sequential-task-8-no-regression");
   const auto in_workflow = std::find_if(w.rows.begin(), w.rows.end(), [](const CalibrationRow& row) {
     return row.variant == "sequential" && row.metric == "task:8" && row.how == Comparing::kPaired;
   });

@@ -129,14 +129,7 @@ int do_calibrate(const CalibrateCommand& c) {
   options.effects = c.effects;
   if (c.min_effect > 0) options.min_effect = c.min_effect;
   options.trials = c.trials;
-  if (budgets) {
-    // The rounds until decided that ab would run with these budgets (their "ab" block).
-    if (budgets->ab.max_reps > 0) options.sequential.max_rounds = budgets->ab.max_reps;
-    if (budgets->ab.look_every > 0) options.sequential.look_every = budgets->ab.look_every;
-    for (const auto& t : budgets->targets) {
-      if (t.regression) options.sequential.first_look = std::max(options.sequential.first_look, t.regression->min_reps);
-    }
-  }
+  if (budgets) options.sequential = ab_stopping_rule(*budgets, options.sequential);
   const Calibration calibration = calibrate(noise, budgets, options);
   print_calibration(std::cout, calibration);
   return write_json_file(c.json, calibration_json(calibration), "calibrate");

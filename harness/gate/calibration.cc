@@ -129,6 +129,15 @@ CalibrationRow row_for(const Entry& entry, std::size_t family_size, const Calibr
 
 }  // namespace
 
+StoppingRule ab_stopping_rule(const Budgets& budgets, StoppingRule rule) {
+  if (budgets.ab.max_reps > 0) rule.max_rounds = budgets.ab.max_reps;
+  if (budgets.ab.look_every > 0) rule.look_every = budgets.ab.look_every;
+  for (const auto& t : budgets.targets) {
+    if (t.regression) rule.first_look = std::max(rule.first_look, t.regression->min_reps);
+  }
+  return rule;
+}
+
 Calibration calibrate(const NoiseFile& noise, const Budgets* budgets, const CalibrationOptions& options) {
   Calibration result;
   result.options = options;

@@ -66,4 +66,9 @@ struct Calibration {
 // samples can be compared (unpaired always; paired when its rounds pair up; duet for duet rounds).
 Calibration calibrate(const NoiseFile& noise, const Budgets* budgets, const CalibrationOptions& options);
 
+// The rounds until decided that `flowbench ab` runs these budgets with, for the simulation of
+// its false alarms: their "ab" block's most rounds and rounds between looks (else `rule`'s), the
+// first look after the largest min_reps of a regression target.
+StoppingRule ab_stopping_rule(const Budgets& budgets, StoppingRule rule = {});
+
 }  // namespace flowbench
